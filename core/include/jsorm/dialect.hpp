@@ -1,0 +1,71 @@
+#pragma once
+/// Dialects: pure rendering of steps and tracking-table statements to SQL text.
+
+#include <jsorm/api.hpp>
+#include <jsorm/step.hpp>
+#include <jsorm/value.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+JSORM_NAMESPACE_BEGIN
+
+/// A column that must exist for a statement to run (SQLite has no DROP COLUMN IF EXISTS).
+struct ColumnRef {
+  std::string table;
+  std::string column;
+};
+
+/// One SQL statement produced by a dialect.
+struct Statement {
+  std::string sql;
+  std::optional<ColumnRef> onlyIfColumnExists;
+};
+
+/// Turns steps into SQL for one database. Rendering is pure: no connection involved.
+class JSORM_API Dialect {
+ public:
+  virtual ~Dialect();
+
+  /// "sqlite", "postgres", ...
+  virtual std::string name() const = 0;
+
+  virtual std::string quoteIdentifier(std::string_view identifier) const;
+  virtual std::string quoteString(std::string_view text) const;
+  virtual std::string literal(const Literal& value) const;
+  /// The placeholder for the n-th bound parameter, counted from 1.
+  virtual std::string placeholder(int index) const = 0;
+
+  virtual std::string columnType(const ColumnDef& column) const = 0;
+  virtual std::string columnDefinition(const ColumnDef& column) const;
+
+  /// The statements one step runs, in order.
+  std::vector<Statement> render(const Step& step) const;
+
+  virtual std::vector<Statement> createTable(const step::CreateTable& op) const;
+  virtual std::vector<Statement> dropTable(const step::DropTable& op) const;
+  virtual std::vector<Statement> renameTable(const step::RenameTable& op) const;
+  virtual std::vector<Statement> addColumn(const step::AddColumn& op) const;
+  virtual std::vector<Statement> dropColumn(const step::DropColumn& op) const = 0;
+  virtual std::vector<Statement> renameColumn(const step::RenameColumn& op) const;
+  virtual std::vector<Statement> createIndex(const step::CreateIndex& op) const;
+  virtual std::vector<Statement> dropIndex(const step::DropIndex& op) const;
+  virtual std::vector<Statement> rawSql(const step::RawSql& op) const;
+
+  /// CREATE TABLE IF NOT EXISTS for the tracking table with jsorm's columns
+  /// (id, name, batch, applied_at) plus checksum and execution_ms.
+  virtual std::string createTrackingTable(const std::string& table) const = 0;
+
+ protected:
+  std::string tableBody(const TableDef& table) const;
+  std::string createIndexSql(const IndexDef& index) const;
+};
+
+/// The SQLite dialect (3.35+ for DROP COLUMN).
+JSORM_API const Dialect& sqliteDialect();
+/// The PostgreSQL dialect (identity columns, jsonb, bytea).
+JSORM_API const Dialect& postgresDialect();
+
+JSORM_NAMESPACE_END

@@ -1,0 +1,102 @@
+#pragma once
+/// The runner: applies and rolls back a source's migrations, recorded in the tracking table.
+
+#include <jsorm/adapter.hpp>
+#include <jsorm/api.hpp>
+#include <jsorm/source.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+JSORM_NAMESPACE_BEGIN
+
+/// A row of the tracking table.
+struct AppliedMigration {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t batch = 0;
+  std::string appliedAt;
+  std::string checksum;
+  std::optional<std::int64_t> executionMs;
+};
+
+enum class MigrationState {
+  Applied,
+  Pending,
+  Missing,  ///< recorded as applied, no longer in the source
+  Changed,  ///< applied, but its steps differ from what was applied
+};
+
+JSORM_API const char* migrationStateName(MigrationState state) noexcept;
+
+struct MigrationStatus {
+  std::string name;
+  MigrationState state = MigrationState::Pending;
+  std::optional<AppliedMigration> applied;
+};
+
+enum class Direction { Up, Down };
+
+/// Told about progress; the CLI prints it, a program may log it.
+class JSORM_API RunObserver {
+ public:
+  virtual ~RunObserver();
+  virtual void migrationStarted(const std::string& name, Direction direction);
+  virtual void migrationFinished(const std::string& name, Direction direction, std::chrono::milliseconds took);
+  /// Called with every statement before it runs (or instead of running it, on a dry run).
+  virtual void statement(const std::string& sql);
+};
+
+struct RunOptions {
+  /// How long to wait for another runner holding the migration lock.
+  std::chrono::milliseconds lockTimeout{60'000};
+  /// Print what would run through the observer; change nothing.
+  bool dryRun = false;
+  RunObserver* observer = nullptr;
+};
+
+/// What a run did.
+struct RunResult {
+  std::int64_t batch = 0;  ///< 0 when nothing ran
+  std::vector<std::string> migrations;
+};
+
+/// Applies and rolls back one source's migrations over one connection.
+class JSORM_API Runner {
+ public:
+  /// Validates the source (throws SchemaError) before touching the database.
+  Runner(Connection& connection, const MigrationSource& source, RunOptions options = {});
+
+  /// Applies every pending migration, in source order, as one new batch.
+  RunResult migrate();
+  /// Applies only the next pending migration, as a batch of its own.
+  RunResult migrateUp();
+  /// Rolls back the last batch, newest first. Refuses before running anything when a
+  /// migration of the batch is missing from the source or cannot be reversed.
+  RunResult migrateDown();
+  /// Every migration of the source with its state, then applied ones the source lacks.
+  std::vector<MigrationStatus> status();
+
+ private:
+  RunResult apply(std::size_t limit);
+  void ensureTrackingTable();
+  std::vector<AppliedMigration> readApplied();
+  void runMigration(const Migration& migration, const Steps& steps, Direction direction, std::int64_t batch,
+                    const std::string& checksum);
+  void runStatements(const Migration& migration, const Steps& steps);
+  void run(const std::string& sql);
+
+  Connection& connection_;
+  const MigrationSource& source_;
+  RunOptions options_;
+  RunObserver defaultObserver_;
+};
+
+/// A migration's checksum: a hash of its normalised steps (up and down), so a rebuild or a
+/// reformat of the source does not change it.
+JSORM_API std::string checksum(const Migration& migration);
+
+JSORM_NAMESPACE_END

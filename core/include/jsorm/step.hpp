@@ -1,0 +1,122 @@
+#pragma once
+/// Steps: the operations a migration performs, as data that a dialect renders to SQL.
+
+#include <jsorm/api.hpp>
+#include <jsorm/model.hpp>
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+JSORM_NAMESPACE_BEGIN
+
+/// A foreign-key target.
+struct ForeignKey {
+  std::string table;
+  std::string column;
+};
+
+/// A column with relations resolved: belongsTo becomes `<name>_id` of the target's key type.
+struct ColumnDef {
+  std::string name;
+  FieldSpec field;
+  std::optional<ForeignKey> references;
+};
+
+struct IndexDef {
+  std::string table;
+  std::string name;
+  std::vector<std::string> columns;
+  bool unique = false;
+  bool concurrently = false;
+};
+
+/// A table with its columns and the indexes its fields ask for.
+struct TableDef {
+  std::string name;
+  std::vector<ColumnDef> columns;
+  std::vector<IndexDef> indexes;
+};
+
+namespace step {
+/// Creates a model's table, its field indexes and its many-to-many pivot tables.
+struct CreateTable {
+  TableDef table;
+  std::vector<TableDef> pivots;
+};
+struct DropTable {
+  std::string table;
+};
+struct RenameTable {
+  std::string from;
+  std::string to;
+};
+struct AddColumn {
+  std::string table;
+  ColumnDef column;
+};
+struct DropColumn {
+  std::string table;
+  std::string column;
+  bool ifExists = false;
+};
+struct RenameColumn {
+  std::string table;
+  std::string from;
+  std::string to;
+};
+struct CreateIndex {
+  IndexDef index;
+};
+struct DropIndex {
+  std::string table;
+  std::string name;
+};
+/// SQL passed through verbatim; irreversible without `down`.
+struct RawSql {
+  std::string up;
+  std::optional<std::string> down;
+};
+}  // namespace step
+
+class Step;
+using Steps = std::vector<Step>;
+
+/// One operation of a migration.
+class JSORM_API Step {
+ public:
+  using Operation = std::variant<step::CreateTable, step::DropTable, step::RenameTable, step::AddColumn,
+                                 step::DropColumn, step::RenameColumn, step::CreateIndex, step::DropIndex,
+                                 step::RawSql>;
+
+  template <class Op>
+    requires std::is_constructible_v<Operation, Op>
+  Step(Op op) : op_(std::move(op)) {}
+
+  const Operation& operation() const noexcept { return op_; }
+
+  /// The step as jsorm code would name it, e.g. `createTable("users")`.
+  std::string describe() const;
+  /// The steps that undo this one, or nothing when it cannot be undone automatically.
+  std::optional<Steps> reversed() const;
+  /// Whether the step must run outside a transaction (CREATE INDEX CONCURRENTLY).
+  bool needsNoTransaction() const noexcept;
+
+ private:
+  Operation op_;
+};
+
+/// A raw statement that cannot be rolled back automatically.
+JSORM_API Step rawSql(std::string up);
+/// A raw statement and the statement that undoes it.
+JSORM_API Step rawSql(std::string up, std::string down);
+
+/// The columns a field becomes (none for manyToMany). Throws SchemaError on a bad relation.
+JSORM_API std::vector<ColumnDef> resolveColumns(const std::string& table, const std::string& name, const Field& field);
+/// The full table of a model, with field indexes and pivot tables.
+JSORM_API step::CreateTable resolveTable(const Model& model);
+/// The default index name jsorm gives: `<table>_<col>[_<col>...]_index` (or `_unique`).
+JSORM_API std::string defaultIndexName(const std::string& table, const std::vector<std::string>& columns, bool unique);
+
+JSORM_NAMESPACE_END

@@ -1,0 +1,55 @@
+#include <jsorm/builder.hpp>
+#include <jsorm/error.hpp>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+JSORM_NAMESPACE_BEGIN
+
+Step Builder::createTable(const Model& model) const {
+  if (!model.errors().empty()) throw SchemaError(fmt::format("{}", fmt::join(model.errors(), "; ")));
+  return resolveTable(model);
+}
+
+Step Builder::dropTable(std::string table) const { return step::DropTable{std::move(table)}; }
+
+Step Builder::renameTable(std::string from, std::string to) const {
+  return step::RenameTable{std::move(from), std::move(to)};
+}
+
+Step Builder::addColumn(std::string table, std::string column, const Field& field) const {
+  if (field.spec().type == FieldType::ManyToMany) {
+    throw SchemaError(fmt::format("addColumn(\"{}\", \"{}\"): a manyToMany field is a pivot table, not a column; "
+                                  "add it to the model and create the pivot with createTable",
+                                  table, column));
+  }
+  auto columns = resolveColumns(table, column, field);
+  return step::AddColumn{std::move(table), std::move(columns.front())};
+}
+
+Step Builder::dropColumn(std::string table, std::string column, DropColumnOptions options) const {
+  return step::DropColumn{std::move(table), std::move(column), options.ifExists};
+}
+
+Step Builder::renameColumn(std::string table, std::string from, std::string to) const {
+  return step::RenameColumn{std::move(table), std::move(from), std::move(to)};
+}
+
+Step Builder::createIndex(std::string table, std::vector<std::string> columns, CreateIndexOptions options) const {
+  IndexDef index;
+  index.name = options.name.empty() ? defaultIndexName(table, columns, options.unique) : std::move(options.name);
+  index.table = std::move(table);
+  index.columns = std::move(columns);
+  index.unique = options.unique;
+  index.concurrently = options.concurrently;
+  return step::CreateIndex{std::move(index)};
+}
+
+Step Builder::dropIndex(std::string table, std::string name) const {
+  return step::DropIndex{std::move(table), std::move(name)};
+}
+
+Step Builder::rawSql(std::string up) const { return jsorm::rawSql(std::move(up)); }
+Step Builder::rawSql(std::string up, std::string down) const { return jsorm::rawSql(std::move(up), std::move(down)); }
+
+JSORM_NAMESPACE_END

@@ -1,0 +1,142 @@
+#include <jsorm/dialect.hpp>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+JSORM_NAMESPACE_BEGIN
+
+namespace {
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+std::string doubled(std::string_view text, char quote) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += quote;
+  for (char c : text) {
+    out += c;
+    if (c == quote) out += quote;
+  }
+  out += quote;
+  return out;
+}
+}  // namespace
+
+Dialect::~Dialect() = default;
+
+std::string Dialect::quoteIdentifier(std::string_view identifier) const { return doubled(identifier, '"'); }
+
+std::string Dialect::quoteString(std::string_view text) const { return doubled(text, '\''); }
+
+std::string Dialect::literal(const Literal& value) const {
+  return std::visit(Overloaded{
+                        [](bool b) -> std::string { return b ? "TRUE" : "FALSE"; },
+                        [](std::int64_t i) { return fmt::format("{}", i); },
+                        [](double d) { return fmt::format("{}", d); },
+                        [this](const std::string& s) { return quoteString(s); },
+                    },
+                    value);
+}
+
+std::string Dialect::columnDefinition(const ColumnDef& column) const {
+  const FieldSpec& f = column.field;
+  std::string sql = quoteIdentifier(column.name) + " " + columnType(column);
+  if (f.primary) {
+    sql += " PRIMARY KEY";
+  } else if (!f.optional) {
+    sql += " NOT NULL";
+  }
+  if (f.unique && !f.primary) sql += " UNIQUE";
+  if (f.defaultValue) sql += " DEFAULT " + literal(*f.defaultValue);
+  // Parenthesised so that any expression is accepted by both SQLite and PostgreSQL.
+  if (!f.defaultSql.empty()) sql += " DEFAULT (" + f.defaultSql + ")";
+  if (column.references) {
+    sql += fmt::format(" REFERENCES {} ({})", quoteIdentifier(column.references->table),
+                       quoteIdentifier(column.references->column));
+  }
+  return sql;
+}
+
+std::vector<Statement> Dialect::render(const Step& step) const {
+  return std::visit(Overloaded{
+                        [this](const step::CreateTable& op) { return createTable(op); },
+                        [this](const step::DropTable& op) { return dropTable(op); },
+                        [this](const step::RenameTable& op) { return renameTable(op); },
+                        [this](const step::AddColumn& op) { return addColumn(op); },
+                        [this](const step::DropColumn& op) { return dropColumn(op); },
+                        [this](const step::RenameColumn& op) { return renameColumn(op); },
+                        [this](const step::CreateIndex& op) { return createIndex(op); },
+                        [this](const step::DropIndex& op) { return dropIndex(op); },
+                        [this](const step::RawSql& op) { return rawSql(op); },
+                    },
+                    step.operation());
+}
+
+std::string Dialect::tableBody(const TableDef& table) const {
+  std::vector<std::string> columns;
+  columns.reserve(table.columns.size());
+  for (const auto& column : table.columns) columns.push_back(columnDefinition(column));
+  return fmt::format("CREATE TABLE {} ({})", quoteIdentifier(table.name), fmt::join(columns, ", "));
+}
+
+std::string Dialect::createIndexSql(const IndexDef& index) const {
+  std::vector<std::string> columns;
+  for (const auto& column : index.columns) columns.push_back(quoteIdentifier(column));
+  return fmt::format("CREATE {}INDEX {}{} ON {} ({})", index.unique ? "UNIQUE " : "",
+                     index.concurrently ? "CONCURRENTLY " : "", quoteIdentifier(index.name),
+                     quoteIdentifier(index.table), fmt::join(columns, ", "));
+}
+
+std::vector<Statement> Dialect::createTable(const step::CreateTable& op) const {
+  std::vector<Statement> out;
+  auto emit = [&](const TableDef& table) {
+    out.push_back({tableBody(table)});
+    for (const auto& index : table.indexes) out.push_back({createIndexSql(index)});
+  };
+  emit(op.table);
+  // Pivot tables follow their owner: they reference it.
+  for (const auto& pivot : op.pivots) emit(pivot);
+  return out;
+}
+
+std::vector<Statement> Dialect::dropTable(const step::DropTable& op) const {
+  return {{"DROP TABLE " + quoteIdentifier(op.table)}};
+}
+
+std::vector<Statement> Dialect::renameTable(const step::RenameTable& op) const {
+  return {{fmt::format("ALTER TABLE {} RENAME TO {}", quoteIdentifier(op.from), quoteIdentifier(op.to))}};
+}
+
+std::vector<Statement> Dialect::addColumn(const step::AddColumn& op) const {
+  // Uniqueness becomes an index: SQLite cannot add a UNIQUE column, and one shape for
+  // every dialect keeps rollbacks symmetric.
+  ColumnDef column = op.column;
+  const bool unique = column.field.unique;
+  column.field.unique = false;
+  std::vector<Statement> out{
+      {fmt::format("ALTER TABLE {} ADD COLUMN {}", quoteIdentifier(op.table), columnDefinition(column))}};
+  if (unique) {
+    out.push_back({createIndexSql({op.table, defaultIndexName(op.table, {column.name}, true), {column.name}, true})});
+  }
+  if (column.field.index) {
+    out.push_back({createIndexSql({op.table, defaultIndexName(op.table, {column.name}, false), {column.name}})});
+  }
+  return out;
+}
+
+std::vector<Statement> Dialect::renameColumn(const step::RenameColumn& op) const {
+  return {{fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quoteIdentifier(op.table), quoteIdentifier(op.from),
+                       quoteIdentifier(op.to))}};
+}
+
+std::vector<Statement> Dialect::createIndex(const step::CreateIndex& op) const { return {{createIndexSql(op.index)}}; }
+
+std::vector<Statement> Dialect::dropIndex(const step::DropIndex& op) const {
+  return {{"DROP INDEX " + quoteIdentifier(op.name)}};
+}
+
+std::vector<Statement> Dialect::rawSql(const step::RawSql& op) const { return {{op.up}}; }
+
+JSORM_NAMESPACE_END

@@ -1,0 +1,175 @@
+#include <jsorm/model.hpp>
+
+#include <fmt/format.h>
+
+#include <set>
+
+JSORM_NAMESPACE_BEGIN
+
+const char* fieldTypeName(FieldType type) noexcept {
+  switch (type) {
+    case FieldType::Number: return "number";
+    case FieldType::BigInt: return "bigint";
+    case FieldType::Real: return "real";
+    case FieldType::Decimal: return "decimal";
+    case FieldType::String: return "string";
+    case FieldType::Text: return "text";
+    case FieldType::Boolean: return "boolean";
+    case FieldType::Date: return "date";
+    case FieldType::Timestamp: return "timestamp";
+    case FieldType::Json: return "json";
+    case FieldType::Uuid: return "uuid";
+    case FieldType::Bytes: return "bytes";
+    case FieldType::BelongsTo: return "belongsTo";
+    case FieldType::ManyToMany: return "manyToMany";
+  }
+  return "unknown";
+}
+
+namespace {
+Field with(const FieldSpec& spec, auto&& change) {
+  FieldSpec copy = spec;
+  change(copy);
+  return Field(std::move(copy));
+}
+Field ofType(FieldType type) {
+  FieldSpec spec;
+  spec.type = type;
+  return Field(std::move(spec));
+}
+}  // namespace
+
+Field Field::primary() const { return with(spec_, [](FieldSpec& s) { s.primary = true; }); }
+Field Field::unique() const { return with(spec_, [](FieldSpec& s) { s.unique = true; }); }
+Field Field::optional() const { return with(spec_, [](FieldSpec& s) { s.optional = true; }); }
+Field Field::index() const { return with(spec_, [](FieldSpec& s) { s.index = true; }); }
+Field Field::defaultTo(bool value) const { return with(spec_, [&](FieldSpec& s) { s.defaultValue = value; }); }
+Field Field::defaultTo(int value) const { return defaultTo(static_cast<long long>(value)); }
+Field Field::defaultTo(long value) const { return defaultTo(static_cast<long long>(value)); }
+Field Field::defaultTo(long long value) const {
+  return with(spec_, [&](FieldSpec& s) { s.defaultValue = static_cast<std::int64_t>(value); });
+}
+Field Field::defaultTo(double value) const { return with(spec_, [&](FieldSpec& s) { s.defaultValue = value; }); }
+Field Field::defaultTo(const char* value) const { return defaultTo(std::string(value)); }
+Field Field::defaultTo(std::string value) const {
+  return with(spec_, [&](FieldSpec& s) { s.defaultValue = std::move(value); });
+}
+Field Field::defaultRaw(std::string sql) const {
+  return with(spec_, [&](FieldSpec& s) { s.defaultSql = std::move(sql); });
+}
+Field Field::renamedFrom(std::string previousName) const {
+  return with(spec_, [&](FieldSpec& s) { s.renamedFrom = std::move(previousName); });
+}
+
+Field FieldFactory::number() const { return ofType(FieldType::Number); }
+Field FieldFactory::bigint() const { return ofType(FieldType::BigInt); }
+Field FieldFactory::real() const { return ofType(FieldType::Real); }
+Field FieldFactory::decimal(int precision, int scale) const {
+  FieldSpec spec;
+  spec.type = FieldType::Decimal;
+  spec.precision = precision;
+  spec.scale = scale;
+  return Field(std::move(spec));
+}
+Field FieldFactory::string(int length) const {
+  FieldSpec spec;
+  spec.type = FieldType::String;
+  spec.length = length;
+  return Field(std::move(spec));
+}
+Field FieldFactory::text() const { return ofType(FieldType::Text); }
+Field FieldFactory::boolean() const { return ofType(FieldType::Boolean); }
+Field FieldFactory::date() const { return ofType(FieldType::Date); }
+Field FieldFactory::timestamp() const { return ofType(FieldType::Timestamp); }
+Field FieldFactory::json() const { return ofType(FieldType::Json); }
+Field FieldFactory::uuid() const { return ofType(FieldType::Uuid); }
+Field FieldFactory::bytes() const { return ofType(FieldType::Bytes); }
+Field FieldFactory::belongsTo(const Model& target) const {
+  FieldSpec spec;
+  spec.type = FieldType::BelongsTo;
+  spec.target = target.data();
+  return Field(std::move(spec));
+}
+Field FieldFactory::manyToMany(const Model& target) const {
+  FieldSpec spec;
+  spec.type = FieldType::ManyToMany;
+  spec.target = target.data();
+  return Field(std::move(spec));
+}
+
+Model::Model() : data_(std::make_shared<const ModelData>()) {}
+Model::Model(std::shared_ptr<const ModelData> data) : data_(std::move(data)) {}
+
+const std::pair<std::string, Field>* Model::primaryKey() const noexcept {
+  for (const auto& field : data_->fields) {
+    if (field.second.spec().primary) return &field;
+  }
+  return nullptr;
+}
+
+Model Model::renamedFrom(std::string previousTable) const {
+  auto copy = std::make_shared<ModelData>(*data_);
+  copy->renamedFrom = std::move(previousTable);
+  return Model(std::move(copy));
+}
+
+namespace {
+// Mirrors checkIdentifier (source.cpp) without throwing: models are built during static
+// initialisation, where an exception would abort the host.
+std::optional<std::string> identifierProblem(const std::string& name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > 63) return fmt::format("is {} bytes long (the limit is 63)", name.size());
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return "contains a control character";
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+Model defineModel(std::string table, std::vector<std::pair<std::string, Field>> fields) {
+  auto data = std::make_shared<ModelData>();
+  data->table = std::move(table);
+  data->fields = std::move(fields);
+  auto& errors = data->errors;
+  const std::string where = fmt::format("model '{}'", data->table);
+  if (auto problem = identifierProblem(data->table)) errors.push_back(fmt::format("{}: table name {}", where, *problem));
+
+  std::set<std::string> seen;
+  int primaries = 0;
+  for (const auto& [name, field] : data->fields) {
+    const auto& spec = field.spec();
+    if (auto problem = identifierProblem(name)) {
+      errors.push_back(fmt::format("{}: field name '{}' {}", where, name, *problem));
+    }
+    if (!seen.insert(name).second) errors.push_back(fmt::format("{}: field '{}' is defined twice", where, name));
+    if (spec.primary) ++primaries;
+    if (spec.type == FieldType::Decimal && (spec.precision <= 0 || spec.scale < 0 || spec.scale > spec.precision)) {
+      errors.push_back(fmt::format("{}: field '{}' is decimal({}, {}); precision must be positive and at least the scale",
+                                   where, name, spec.precision, spec.scale));
+    }
+    if (spec.type == FieldType::String && spec.length < 0) {
+      errors.push_back(fmt::format("{}: field '{}' has a negative string length", where, name));
+    }
+    if (spec.defaultValue && !spec.defaultSql.empty()) {
+      errors.push_back(fmt::format("{}: field '{}' has both defaultTo and defaultRaw", where, name));
+    }
+    if (spec.type == FieldType::BelongsTo || spec.type == FieldType::ManyToMany) {
+      const Model target(spec.target ? spec.target : std::make_shared<const ModelData>());
+      if (target.table().empty()) {
+        errors.push_back(fmt::format("{}: field '{}' relates to a model that is not defined yet", where, name));
+      } else if (!target.primaryKey()) {
+        errors.push_back(fmt::format("{}: field '{}' is {} model '{}', which has no primary key", where, name,
+                                     fieldTypeName(spec.type), target.table()));
+      }
+      if (spec.primary && spec.type == FieldType::ManyToMany) {
+        errors.push_back(fmt::format("{}: manyToMany field '{}' cannot be a primary key", where, name));
+      }
+    }
+  }
+  if (primaries > 1) {
+    errors.push_back(fmt::format("{}: {} fields are marked primary(); composite keys are not supported", where, primaries));
+  }
+  return Model(std::move(data));
+}
+
+JSORM_NAMESPACE_END

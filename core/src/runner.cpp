@@ -1,0 +1,257 @@
+#include <jsorm/error.hpp>
+#include <jsorm/runner.hpp>
+
+#include "tracking_table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+JSORM_NAMESPACE_BEGIN
+
+const char* migrationStateName(MigrationState state) noexcept {
+  switch (state) {
+    case MigrationState::Applied: return "applied";
+    case MigrationState::Pending: return "pending";
+    case MigrationState::Missing: return "missing";
+    case MigrationState::Changed: return "changed";
+  }
+  return "unknown";
+}
+
+RunObserver::~RunObserver() = default;
+void RunObserver::migrationStarted(const std::string&, Direction) {}
+void RunObserver::migrationFinished(const std::string&, Direction, std::chrono::milliseconds) {}
+void RunObserver::statement(const std::string&) {}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+// Holds the migration lock for one run; released on every exit path.
+class MigrationLock {
+ public:
+  MigrationLock(Connection& connection, std::string key, std::chrono::milliseconds timeout)
+      : connection_(connection), key_(std::move(key)) {
+    connection_.lockMigrations(key_, timeout);
+  }
+  ~MigrationLock() {
+    try {
+      connection_.unlockMigrations(key_);
+    } catch (...) {
+      // The database releases the lock when the connection closes anyway.
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+ private:
+  Connection& connection_;
+  std::string key_;
+};
+
+// Shows a bound statement on a dry run the way it would execute.
+std::string inlineParams(const Dialect& dialect, std::string sql, const std::vector<Value>& params) {
+  for (std::size_t i = params.size(); i-- > 0;) {
+    const std::string mark = dialect.placeholder(static_cast<int>(i + 1));
+    std::string shown = std::visit(
+        [&](const auto& v) -> std::string {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::monostate>) return "NULL";
+          else if constexpr (std::is_same_v<T, std::string>) return dialect.quoteString(v);
+          else if constexpr (std::is_same_v<T, Bytes>) return "<bytes>";
+          else return dialect.literal(Literal(v));
+        },
+        params[i]);
+    if (auto at = sql.rfind(mark); at != std::string::npos) sql.replace(at, mark.size(), shown);
+  }
+  return sql;
+}
+}  // namespace
+
+Runner::Runner(Connection& connection, const MigrationSource& source, RunOptions options)
+    : connection_(connection), source_(source), options_(options) {
+  if (!options_.observer) options_.observer = &defaultObserver_;
+  validate(source_);
+}
+
+void Runner::run(const std::string& sql) {
+  options_.observer->statement(sql);
+  if (!options_.dryRun) connection_.execute(sql);
+}
+
+void Runner::ensureTrackingTable() {
+  const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
+  if (!connection_.hasTable(source_.migrationTable)) {
+    run(tracking.createSql());
+    return;
+  }
+  // A table created by another jsorm has the four standard columns only.
+  if (!connection_.hasColumn(source_.migrationTable, "checksum")) run(tracking.addColumnSql("checksum", "TEXT"));
+  if (!connection_.hasColumn(source_.migrationTable, "execution_ms")) {
+    run(tracking.addColumnSql("execution_ms", "INTEGER"));
+  }
+}
+
+std::vector<AppliedMigration> Runner::readApplied() {
+  if (!connection_.hasTable(source_.migrationTable)) return {};
+  const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
+  return detail::TrackingTable::parse(connection_.query(tracking.selectSql()));
+}
+
+void Runner::runStatements(const Migration& migration, const Steps& steps) {
+  const Dialect& dialect = connection_.dialect();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    for (const Statement& statement : dialect.render(steps[i])) {
+      if (statement.onlyIfColumnExists &&
+          !connection_.hasColumn(statement.onlyIfColumnExists->table, statement.onlyIfColumnExists->column)) {
+        continue;
+      }
+      try {
+        run(statement.sql);
+      } catch (const SqlError& e) {
+        std::string sql = statement.sql;
+        std::replace(sql.begin(), sql.end(), '\n', ' ');
+        throw MigrationError(migration.name,
+                             fmt::format("migration '{}' failed at step {} of {} ({}): {}{} -- statement: {}",
+                                         migration.name, i + 1, steps.size(), steps[i].describe(),
+                                         e.databaseMessage(), e.sqlState().empty() ? "" : " [" + e.sqlState() + "]", sql));
+      }
+    }
+  }
+}
+
+void Runner::runMigration(const Migration& migration, const Steps& steps, Direction direction, std::int64_t batch,
+                          const std::string& sum) {
+  options_.observer->migrationStarted(migration.name, direction);
+  const auto started = Clock::now();
+  const bool transactional =
+      migration.transaction && std::none_of(steps.begin(), steps.end(), [](const Step& s) { return s.needsNoTransaction(); });
+  const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
+
+  auto record = [&] {
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    std::vector<Value> params;
+    const std::string* sql = nullptr;
+    if (direction == Direction::Up) {
+      params = {migration.name, batch, sum, static_cast<std::int64_t>(took.count())};
+      sql = &tracking.insertSql();
+    } else {
+      params = {migration.name};
+      sql = &tracking.deleteSql();
+    }
+    options_.observer->statement(inlineParams(connection_.dialect(), *sql, params));
+    if (!options_.dryRun) connection_.execute(*sql, params);
+  };
+
+  if (!transactional) {
+    // Outside a transaction the row is written only once every statement succeeded: a
+    // failure leaves the migration pending, with whatever its statements already did.
+    runStatements(migration, steps);
+    record();
+  } else {
+    options_.observer->statement("BEGIN");
+    if (!options_.dryRun) connection_.begin();
+    try {
+      runStatements(migration, steps);
+      record();
+      options_.observer->statement("COMMIT");
+      if (!options_.dryRun) connection_.commit();
+    } catch (...) {
+      if (!options_.dryRun) {
+        try {
+          connection_.rollback();
+        } catch (...) {
+          // Keep the original error; the connection closes with the transaction undone.
+        }
+      }
+      throw;
+    }
+  }
+  options_.observer->migrationFinished(
+      migration.name, direction, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
+}
+
+RunResult Runner::apply(std::size_t limit) {
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  ensureTrackingTable();
+  // Read after taking the lock: another runner may have applied migrations meanwhile.
+  const auto applied = readApplied();
+  std::set<std::string> done;
+  std::int64_t lastBatch = 0;
+  for (const auto& row : applied) {
+    done.insert(row.name);
+    lastBatch = std::max(lastBatch, row.batch);
+  }
+  RunResult result;
+  for (const Migration& migration : source_.migrations) {
+    if (result.migrations.size() >= limit) break;
+    if (done.count(migration.name)) continue;
+    if (result.batch == 0) result.batch = lastBatch + 1;
+    runMigration(migration, migration.up.build(), Direction::Up, result.batch, checksum(migration));
+    result.migrations.push_back(migration.name);
+  }
+  return result;
+}
+
+RunResult Runner::migrate() { return apply(source_.migrations.size()); }
+
+RunResult Runner::migrateUp() { return apply(1); }
+
+RunResult Runner::migrateDown() {
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  const auto applied = readApplied();
+  RunResult result;
+  if (applied.empty()) return result;
+  std::int64_t lastBatch = 0;
+  for (const auto& row : applied) lastBatch = std::max(lastBatch, row.batch);
+
+  std::map<std::string, const Migration*> byName;
+  for (const auto& migration : source_.migrations) byName[migration.name] = &migration;
+
+  // Plan the whole batch before running any of it: a missing or irreversible migration
+  // must stop the rollback while the database is still untouched.
+  std::vector<std::pair<const Migration*, Steps>> plan;
+  for (auto row = applied.rbegin(); row != applied.rend(); ++row) {
+    if (row->batch != lastBatch) continue;
+    auto found = byName.find(row->name);
+    if (found == byName.end()) {
+      throw MigrationError(row->name, fmt::format("cannot roll back batch {}: migration '{}' was applied but the "
+                                                  "source no longer defines it; restore it in the schema module",
+                                                  lastBatch, row->name));
+    }
+    plan.emplace_back(found->second, downSteps(*found->second));
+  }
+  result.batch = lastBatch;
+  for (auto& [migration, steps] : plan) {
+    runMigration(*migration, steps, Direction::Down, lastBatch, {});
+    result.migrations.push_back(migration->name);
+  }
+  return result;
+}
+
+std::vector<MigrationStatus> Runner::status() {
+  const auto applied = readApplied();
+  std::map<std::string, const AppliedMigration*> byName;
+  for (const auto& row : applied) byName[row.name] = &row;
+
+  std::vector<MigrationStatus> statuses;
+  std::set<std::string> inSource;
+  for (const auto& migration : source_.migrations) {
+    inSource.insert(migration.name);
+    MigrationStatus status{migration.name, MigrationState::Pending, std::nullopt};
+    if (auto found = byName.find(migration.name); found != byName.end()) {
+      status.applied = *found->second;
+      const bool changed = !found->second->checksum.empty() && found->second->checksum != checksum(migration);
+      status.state = changed ? MigrationState::Changed : MigrationState::Applied;
+    }
+    statuses.push_back(std::move(status));
+  }
+  for (const auto& row : applied) {
+    if (!inSource.count(row.name)) statuses.push_back({row.name, MigrationState::Missing, row});
+  }
+  return statuses;
+}
+
+JSORM_NAMESPACE_END

@@ -1,0 +1,214 @@
+#include <jsorm/error.hpp>
+#include <jsorm/source.hpp>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+
+JSORM_NAMESPACE_BEGIN
+
+Setting Setting::fromEnvironment(std::string variable, std::optional<std::string> fallback) {
+  Setting setting;
+  setting.variable_ = std::move(variable);
+  setting.fallback_ = std::move(fallback);
+  return setting;
+}
+
+std::string Setting::resolve() const {
+  if (variable_.empty()) return value_;
+  if (const char* value = std::getenv(variable_.c_str()); value && *value) return value;
+  if (fallback_) return *fallback_;
+  throw ConfigError(fmt::format("environment variable {} is not set; set it, or pass --url", variable_));
+}
+
+Setting env(std::string variable) { return Setting::fromEnvironment(std::move(variable), std::nullopt); }
+Setting env(std::string variable, std::string fallback) {
+  return Setting::fromEnvironment(std::move(variable), std::move(fallback));
+}
+
+AdapterDescriptor pgAdapter(PgAdapterOptions options) {
+  return {"pg", std::move(options.name), {{"url", std::move(options.connectionString)}}};
+}
+
+AdapterDescriptor sqliteAdapter(SqliteAdapterOptions options) {
+  return {"sqlite", std::move(options.name), {{"path", std::move(options.path)}}};
+}
+
+AdapterDescriptor adapter(std::string plugin, std::map<std::string, Setting> options) {
+  std::string name = plugin;
+  return {std::move(plugin), std::move(name), std::move(options)};
+}
+
+MigrationSource defineMigrationSource(MigrationSource source) { return source; }
+MigrationGenerateSource defineMigrationGenerateSource(MigrationGenerateSource source) { return source; }
+
+void checkIdentifier(const std::string& name, const std::string& what) {
+  if (name.empty()) throw SchemaError(fmt::format("{} is empty", what));
+  // PostgreSQL truncates longer names silently, which would make two names collide.
+  if (name.size() > 63) throw SchemaError(fmt::format("{} '{}' is {} bytes long (the limit is 63)", what, name, name.size()));
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) throw SchemaError(fmt::format("{} contains a control character", what));
+  }
+}
+
+namespace {
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+// Follows the tables and columns that the source's own steps create, so a step naming a
+// column that cannot exist is caught before anything runs. Tables it never saw created
+// (made by rawSql or before jsorm) are not checked.
+class SchemaSimulation {
+ public:
+  explicit SchemaSimulation(std::vector<std::string>& problems) : problems_(problems) {}
+
+  void apply(const std::string& migration, const Step& step) {
+    const std::string where = fmt::format("migration '{}', {}", migration, step.describe());
+    auto check = [&](const std::string& name, const char* what) {
+      try {
+        checkIdentifier(name, what);
+      } catch (const SchemaError& e) {
+        problems_.push_back(fmt::format("{}: {}", where, e.what()));
+      }
+    };
+    std::visit(Overloaded{
+                   [&](const step::CreateTable& op) {
+                     auto create = [&](const TableDef& table) {
+                       check(table.name, "table name");
+                       auto& columns = tables_[table.name];
+                       columns.clear();
+                       for (const auto& column : table.columns) {
+                         check(column.name, "column name");
+                         columns.insert(column.name);
+                       }
+                       for (const auto& index : table.indexes) check(index.name, "index name");
+                     };
+                     create(op.table);
+                     for (const auto& pivot : op.pivots) create(pivot);
+                   },
+                   [&](const step::DropTable& op) {
+                     check(op.table, "table name");
+                     tables_.erase(op.table);
+                   },
+                   [&](const step::RenameTable& op) {
+                     check(op.from, "table name");
+                     check(op.to, "table name");
+                     if (auto node = tables_.extract(op.from)) {
+                       node.key() = op.to;
+                       tables_.insert(std::move(node));
+                     }
+                   },
+                   [&](const step::AddColumn& op) {
+                     check(op.table, "table name");
+                     check(op.column.name, "column name");
+                     if (auto* columns = find(op.table)) columns->insert(op.column.name);
+                   },
+                   [&](const step::DropColumn& op) {
+                     check(op.table, "table name");
+                     check(op.column, "column name");
+                     auto* columns = find(op.table);
+                     if (columns && !columns->erase(op.column) && !op.ifExists) {
+                       problems_.push_back(fmt::format("{}: table '{}' has no column '{}'", where, op.table, op.column));
+                     }
+                   },
+                   [&](const step::RenameColumn& op) {
+                     check(op.table, "table name");
+                     check(op.from, "column name");
+                     check(op.to, "column name");
+                     auto* columns = find(op.table);
+                     if (!columns) return;
+                     if (!columns->erase(op.from)) {
+                       problems_.push_back(fmt::format("{}: table '{}' has no column '{}'", where, op.table, op.from));
+                     }
+                     columns->insert(op.to);
+                   },
+                   [&](const step::CreateIndex& op) {
+                     check(op.index.table, "table name");
+                     check(op.index.name, "index name");
+                     if (op.index.columns.empty()) problems_.push_back(fmt::format("{}: the index has no columns", where));
+                     auto* columns = find(op.index.table);
+                     for (const auto& column : op.index.columns) {
+                       check(column, "column name");
+                       if (columns && !columns->count(column)) {
+                         problems_.push_back(
+                             fmt::format("{}: table '{}' has no column '{}'", where, op.index.table, column));
+                       }
+                     }
+                   },
+                   [&](const step::DropIndex& op) { check(op.name, "index name"); },
+                   [&](const step::RawSql& op) {
+                     if (op.up.find_first_not_of(" \t\r\n;") == std::string::npos) {
+                       problems_.push_back(fmt::format("{}: the SQL is empty", where));
+                     }
+                   },
+               },
+               step.operation());
+  }
+
+ private:
+  std::set<std::string>* find(const std::string& table) {
+    auto it = tables_.find(table);
+    return it == tables_.end() ? nullptr : &it->second;
+  }
+
+  std::vector<std::string>& problems_;
+  std::map<std::string, std::set<std::string>> tables_;
+};
+
+void throwIfAny(const std::vector<std::string>& problems) {
+  if (problems.empty()) return;
+  if (problems.size() == 1) throw SchemaError(problems.front());
+  throw SchemaError(fmt::format("{} problems: {}", problems.size(), fmt::join(problems, "; ")));
+}
+}  // namespace
+
+void validate(const MigrationSource& source) {
+  std::vector<std::string> problems;
+  try {
+    checkIdentifier(source.migrationTable, "migrationTable");
+  } catch (const SchemaError& e) {
+    problems.push_back(e.what());
+  }
+  std::set<std::string> names;
+  SchemaSimulation schema(problems);
+  for (std::size_t i = 0; i < source.migrations.size(); ++i) {
+    const Migration& migration = source.migrations[i];
+    if (migration.name.empty()) {
+      problems.push_back(fmt::format("migration #{} has no name", i + 1));
+      continue;
+    }
+    if (!names.insert(migration.name).second) {
+      problems.push_back(fmt::format("migration name '{}' is used twice", migration.name));
+      continue;
+    }
+    if (migration.up.empty()) {
+      problems.push_back(fmt::format("migration '{}' has no up", migration.name));
+      continue;
+    }
+    try {
+      for (const Step& step : migration.up.build()) schema.apply(migration.name, step);
+      if (!migration.down.empty()) (void)migration.down.build();
+    } catch (const Error& e) {
+      problems.push_back(fmt::format("migration '{}': {}", migration.name, e.what()));
+    }
+  }
+  throwIfAny(problems);
+}
+
+void validate(const MigrationGenerateSource& source) {
+  std::vector<std::string> problems;
+  std::set<std::string> tables;
+  for (const Model& model : source.models) {
+    problems.insert(problems.end(), model.errors().begin(), model.errors().end());
+    if (!tables.insert(model.table()).second) problems.push_back(fmt::format("model '{}' is defined twice", model.table()));
+  }
+  if (source.snapshotPath.empty()) problems.push_back("snapshotPath is empty");
+  throwIfAny(problems);
+}
+
+JSORM_NAMESPACE_END

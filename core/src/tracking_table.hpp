@@ -1,0 +1,36 @@
+#pragma once
+// The tracking table's statements, rendered once per run through the connection's dialect.
+
+#include <jsorm/adapter.hpp>
+#include <jsorm/runner.hpp>
+
+#include <string>
+#include <vector>
+
+namespace jsorm::detail {
+
+class TrackingTable {
+ public:
+  TrackingTable(const Dialect& dialect, std::string table);
+
+  const std::string& table() const noexcept { return table_; }
+  std::string createSql() const { return dialect_.createTrackingTable(table_); }
+  /// Adds columns jsorm records beyond jsorm's four, for tables made by older tools.
+  std::string addColumnSql(const std::string& column, const char* type) const;
+  const std::string& selectSql() const noexcept { return select_; }
+  const std::string& insertSql() const noexcept { return insert_; }
+  const std::string& deleteSql() const noexcept { return delete_; }
+  const std::string& updateChecksumSql() const noexcept { return updateChecksum_; }
+
+  static std::vector<AppliedMigration> parse(const ResultSet& rows);
+
+ private:
+  const Dialect& dialect_;
+  std::string table_;
+  std::string select_;
+  std::string insert_;
+  std::string delete_;
+  std::string updateChecksum_;
+};
+
+}  // namespace jsorm::detail
