@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-namespace jsorm::detail {
+JSORM_NAMESPACE_BEGIN
+namespace detail {
 
 TrackingTable::TrackingTable(const Dialect& dialect, std::string table) : dialect_(dialect), table_(std::move(table)) {
   const std::string t = dialect_.quoteIdentifier(table_);
@@ -52,4 +53,5 @@ std::vector<AppliedMigration> TrackingTable::parse(const ResultSet& rows) {
   return applied;
 }
 
-}  // namespace jsorm::detail
+}  // namespace detail
+JSORM_NAMESPACE_END

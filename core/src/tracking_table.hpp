@@ -1,13 +1,15 @@
 #pragma once
 // The tracking table's statements, rendered once per run through the connection's dialect.
 
+#include <jsorm/api.hpp>
 #include <jsorm/adapter.hpp>
 #include <jsorm/runner.hpp>
 
 #include <string>
 #include <vector>
 
-namespace jsorm::detail {
+JSORM_NAMESPACE_BEGIN
+namespace detail {
 
 class TrackingTable {
  public:
@@ -33,4 +35,5 @@ class TrackingTable {
   std::string updateChecksum_;
 };
 
-}  // namespace jsorm::detail
+}  // namespace detail
+JSORM_NAMESPACE_END

@@ -1,0 +1,65 @@
+#pragma once
+// The pieces every command shares: parsed options, output, and the command table.
+
+#include "output.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jsorm::cli {
+
+/// Option groups a command accepts; its --help lists exactly these.
+enum OptionGroup : unsigned {
+  kSourceOptions = 1u << 0,      ///< MODULE SYMBOL
+  kConnectionOptions = 1u << 1,  ///< --url, --adapter-path, --lock-timeout
+  kRunOptions = 1u << 2,         ///< --dry-run
+  kJsonOption = 1u << 3,         ///< --json
+  kAdapterPathOption = 1u << 4,  ///< --adapter-path alone
+};
+
+struct Options {
+  std::vector<std::string> positional;
+  std::string url;
+  std::vector<std::string> adapterPath;
+  double lockTimeoutSeconds = 60;
+  bool dryRun = false;
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+/// A command line that does not say what to do; exits with kUsageError.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Command;
+
+struct Invocation {
+  const Command& command;
+  Options options;
+  Output& out;
+};
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  std::string_view usage;
+  std::string_view details;
+  unsigned groups;
+  int (*run)(Invocation& invocation);
+};
+
+/// Every command, in the order `jsorm --help` lists them.
+const std::vector<Command>& commands();
+
+int runMigrate(Invocation& invocation);
+int runMigrateUp(Invocation& invocation);
+int runMigrateDown(Invocation& invocation);
+int runStatus(Invocation& invocation);
+int runInspect(Invocation& invocation);
+int runAdapters(Invocation& invocation);
+
+}  // namespace jsorm::cli

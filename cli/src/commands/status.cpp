@@ -1,0 +1,68 @@
+// migrate:status: every migration and its state; exit code for deployment gates.
+
+#include "../cli.hpp"
+#include "../exit_codes.hpp"
+#include "../source_loader.hpp"
+
+#include <jsorm/runner.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace jsorm::cli {
+
+namespace {
+nlohmann::json toJson(const std::vector<MigrationStatus>& statuses, const std::string& target,
+                      const std::string& table) {
+  nlohmann::json migrations = nlohmann::json::array();
+  for (const auto& s : statuses) {
+    nlohmann::json entry{{"name", s.name}, {"state", migrationStateName(s.state)}};
+    entry["batch"] = s.applied ? nlohmann::json(s.applied->batch) : nlohmann::json();
+    entry["appliedAt"] = s.applied ? nlohmann::json(s.applied->appliedAt) : nlohmann::json();
+    entry["checksum"] = s.applied && !s.applied->checksum.empty() ? nlohmann::json(s.applied->checksum) : nlohmann::json();
+    migrations.push_back(std::move(entry));
+  }
+  return {{"database", target}, {"migrationTable", table}, {"migrations", std::move(migrations)}};
+}
+}  // namespace
+
+int runStatus(Invocation& invocation) {
+  auto opened = openMigrationSource(invocation);
+  auto connection = openConnection(invocation, opened.source());
+  RunObserver quiet;
+  Runner runner(*connection, opened.source(), runOptions(invocation, quiet));
+  const auto statuses = runner.status();
+
+  std::map<MigrationState, std::size_t> counts;
+  for (const auto& s : statuses) ++counts[s.state];
+  const bool current = counts[MigrationState::Pending] + counts[MigrationState::Missing] +
+                           counts[MigrationState::Changed] == 0;
+
+  if (invocation.options.json) {
+    auto doc = toJson(statuses, connection->target(), opened.source().migrationTable);
+    doc["upToDate"] = current;
+    invocation.out.result(doc.dump(2));
+    return current ? kOk : kStatusNotCurrent;
+  }
+
+  Output& out = invocation.out;
+  std::size_t width = 9;
+  for (const auto& s : statuses) width = std::max(width, s.name.size());
+  out.result(out.bold(fmt::format("{:<{}}  {:<8}  {:>5}  {}", "Migration", width, "State", "Batch", "Applied at")));
+  for (const auto& s : statuses) {
+    const std::string state = fmt::format("{:<8}", migrationStateName(s.state));
+    const std::string painted = s.state == MigrationState::Applied   ? out.green(state)
+                                : s.state == MigrationState::Pending ? out.yellow(state)
+                                                                     : out.red(state);
+    out.result(fmt::format("{:<{}}  {}  {:>5}  {}", s.name, width, painted,
+                           s.applied ? std::to_string(s.applied->batch) : "", s.applied ? s.applied->appliedAt : ""));
+  }
+  out.result(fmt::format("{} migrations on {}: {} applied, {} pending, {} changed, {} missing.", statuses.size(),
+                         connection->target(), counts[MigrationState::Applied], counts[MigrationState::Pending],
+                         counts[MigrationState::Changed], counts[MigrationState::Missing]));
+  return current ? kOk : kStatusNotCurrent;
+}
+
+}  // namespace jsorm::cli

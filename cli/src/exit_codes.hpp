@@ -1,0 +1,19 @@
+#pragma once
+// The documented exit codes of `jsorm` (README "Exit codes"). Never renumber one.
+
+namespace jsorm::cli {
+
+enum ExitCode : int {
+  kOk = 0,
+  kInternalError = 1,     ///< a bug or an unexpected failure
+  kUsageError = 2,        ///< bad command line
+  kConfigError = 3,       ///< config file, environment variable
+  kModuleError = 4,       ///< schema module or adapter cannot be loaded, symbol, ABI
+  kSchemaError = 5,       ///< the module's models or migrations are invalid
+  kConnectionError = 6,   ///< no adapter plugin, database unreachable, lock timeout
+  kMigrationFailed = 7,   ///< a statement failed, or a rollback was refused before running
+  kGuardRefused = 8,      ///< destructive command in production without --force
+  kStatusNotCurrent = 10, ///< migrate:status found pending, missing or changed migrations
+};
+
+}  // namespace jsorm::cli

@@ -1,0 +1,143 @@
+// jsorm: the command-line host. Global options first, then the command's own.
+
+#include "cli.hpp"
+#include "exit_codes.hpp"
+
+#include <jsorm/error.hpp>
+#include <jsorm/runtime.hpp>
+#include <jsorm/version.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <cstring>
+#include <iostream>
+
+namespace po = boost::program_options;
+using namespace jsorm::cli;
+
+namespace {
+
+void printGeneralHelp(std::ostream& os) {
+  os << "jsorm " JSORM_VERSION_STRING " - schema migrations for C++ schema modules\n\n"
+        "Usage: jsorm COMMAND [MODULE SYMBOL] [options]\n\n"
+        "Commands:\n";
+  for (const auto& command : commands()) {
+    os << fmt::format("  {:<16}{}\n", command.name, command.summary);
+  }
+  os << "\nRun `jsorm COMMAND --help` for a command's options.\n"
+        "  --version       print the jsorm version and plugin ABI\n"
+        "  --help          print this help\n\n"
+        "Exit codes: 0 ok, 1 internal error, 2 usage, 3 config, 4 module, 5 schema definition,\n"
+        "6 connection/adapter, 7 migration failed or refused, 8 production guard, 10 status not current.\n";
+}
+
+po::options_description optionsFor(const Command& command, Options& o) {
+  po::options_description all("Options");
+  if (command.groups & kConnectionOptions) {
+    all.add_options()
+        ("url", po::value(&o.url)->value_name("URL"),
+         "connect here instead of the source's adapter: sqlite:PATH, postgres://USER@HOST/DB")
+        ("adapter-path", po::value(&o.adapterPath)->value_name("DIR")->composing(),
+         "search DIR for adapter plugins first (repeatable)")
+        ("lock-timeout", po::value(&o.lockTimeoutSeconds)->value_name("SECONDS")->default_value(60),
+         "wait this long for another runner's migration lock");
+  } else if (command.groups & kAdapterPathOption) {
+    all.add_options()("adapter-path", po::value(&o.adapterPath)->value_name("DIR")->composing(),
+                      "search DIR for adapter plugins first (repeatable)");
+  }
+  if (command.groups & kRunOptions) {
+    all.add_options()("dry-run", po::bool_switch(&o.dryRun), "print the SQL that would run; change nothing");
+  }
+  if (command.groups & kJsonOption) {
+    all.add_options()("json", po::bool_switch(&o.json), "print machine-readable JSON");
+  }
+  all.add_options()
+      ("quiet,q", po::bool_switch(&o.quiet), "print only errors and results")
+      ("verbose,v", po::bool_switch(&o.verbose), "print every statement as it runs")
+      ("no-color", "never colour the output")
+      ("help,h", "print this help");
+  return all;
+}
+
+int runCommand(const Command& command, int argc, char** argv, Output& out) {
+  Invocation invocation{command, {}, out};
+  auto description = optionsFor(command, invocation.options);
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value(&invocation.options.positional));
+  po::options_description parsed;
+  parsed.add(description).add(hidden);
+  po::positional_options_description positional;
+  positional.add("positional", -1);
+
+  po::variables_map vm;
+  po::store(po::command_line_parser(argc, argv).options(parsed).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << "Usage: " << command.usage << "\n\n" << command.summary << ".\n" << command.details << "\n\n" << description;
+    return kOk;
+  }
+  po::notify(vm);
+  if (vm.count("no-color")) out.disableColour();
+  out.setQuiet(invocation.options.quiet);
+  out.addSecret(jsorm::passwordIn(invocation.options.url));
+  return command.run(invocation);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Output out;
+  if (argc < 2) {
+    printGeneralHelp(std::cerr);
+    return kUsageError;
+  }
+  const std::string_view first = argv[1];
+  if (first == "--version" || first == "-V" || first == "version") {
+    std::cout << "jsorm " JSORM_VERSION_STRING " (plugin ABI " << JSORM_ABI_VERSION << ")\n";
+    return kOk;
+  }
+  if (first == "--help" || first == "-h" || first == "help") {
+    printGeneralHelp(std::cout);
+    return kOk;
+  }
+  const Command* command = nullptr;
+  for (const auto& candidate : commands()) {
+    if (candidate.name == first) command = &candidate;
+  }
+  if (!command) {
+    out.error(fmt::format("unknown command '{}'; run `jsorm --help` for the list", first));
+    return kUsageError;
+  }
+  try {
+    return runCommand(*command, argc - 1, argv + 1, out);
+  } catch (const po::error& e) {
+    out.error(fmt::format("{}: {}; run `jsorm {} --help`", command->name, e.what(), command->name));
+    return kUsageError;
+  } catch (const UsageError& e) {
+    out.error(fmt::format("{}: {}; run `jsorm {} --help`", command->name, e.what(), command->name));
+    return kUsageError;
+  } catch (const jsorm::ConfigError& e) {
+    out.error(e.what());
+    return kConfigError;
+  } catch (const jsorm::ModuleError& e) {
+    out.error(e.what());
+    return kModuleError;
+  } catch (const jsorm::SchemaError& e) {
+    out.error(e.what());
+    return kSchemaError;
+  } catch (const jsorm::ConnectionError& e) {
+    out.error(e.what());
+    return kConnectionError;
+  } catch (const jsorm::MigrationError& e) {
+    out.error(e.what());
+    return kMigrationFailed;
+  } catch (const jsorm::SqlError& e) {
+    out.error(fmt::format("{} -- statement: {}", e.what(), e.statement()));
+    return kMigrationFailed;
+  } catch (const jsorm::GuardError& e) {
+    out.error(e.what());
+    return kGuardRefused;
+  } catch (const std::exception& e) {
+    out.error(fmt::format("unexpected failure: {}", e.what()));
+    return kInternalError;
+  }
+}

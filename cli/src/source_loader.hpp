@@ -1,0 +1,32 @@
+#pragma once
+// Turning a command line into a loaded migration source and an open connection.
+
+#include "cli.hpp"
+
+#include <jsorm/adapter.hpp>
+#include <jsorm/runner.hpp>
+#include <jsorm/schema_module.hpp>
+
+#include <memory>
+#include <string>
+
+namespace jsorm::cli {
+
+struct OpenedSource {
+  Loaded<MigrationSource> loaded;
+  std::string module;
+  std::string symbol;
+
+  const MigrationSource& source() const noexcept { return loaded.value; }
+};
+
+/// Loads MODULE and resolves SYMBOL from the positional arguments (legacy module-export mode).
+OpenedSource openMigrationSource(Invocation& invocation);
+
+/// Connects to the source's database (or --url), loading the adapter plugin.
+std::shared_ptr<Connection> openConnection(Invocation& invocation, const MigrationSource& source);
+
+/// Run options from --lock-timeout and --dry-run.
+RunOptions runOptions(const Invocation& invocation, RunObserver& observer);
+
+}  // namespace jsorm::cli

@@ -1,0 +1,61 @@
+// The roles-and-users seed as a schema module. It migrates into PostgreSQL when
+// DATABASE_URL is set, and into the SQLite file roles_users.db otherwise.
+#include <jsorm/jsorm.hpp>
+
+using namespace jsorm;
+
+const Model Role = defineModel("roles", {
+    {"id", t.number().primary()},
+    {"name", t.string().unique()},
+});
+const Model User = defineModel("users", {
+    {"id", t.number().primary()},
+    {"name", t.string()},
+    {"email", t.string().optional()},
+    {"active", t.boolean().defaultTo(true).index()},
+    {"role", t.belongsTo(Role)},  // column role_id, FK -> roles(id)
+});
+
+const Migration initRolesAndUsers = defineMigration({
+    .name = "init-roles-and-users",
+    .up = [](Builder& t) { return Steps{t.createTable(Role), t.createTable(User)}; },
+    .down = [](Builder& t) { return Steps{t.dropTable("users"), t.dropTable("roles")}; },
+});
+const Migration addUserTimezone = defineMigration({
+    .name = "add-user-timezone",
+    .up = [](Builder& t) { return Steps{t.addColumn("users", "timezone", t.string().optional())}; },
+    .down = [](Builder& t) { return Steps{t.dropColumn("users", "timezone", {.ifExists = true})}; },
+});
+// GIN and to_tsvector are PostgreSQL's: this migration is only in postgresSource below.
+const Migration addFullTextIndex = defineMigration({
+    .name = "add-fulltext-index",
+    .up = Steps{rawSql("CREATE INDEX users_name_fts ON users USING GIN (to_tsvector('english', name))",
+                       "DROP INDEX IF EXISTS users_name_fts")},
+});
+
+namespace {
+AdapterDescriptor database() {
+  return pgAdapter({.name = "main", .connectionString = env("DATABASE_URL", "sqlite:roles_users.db")});
+}
+}  // namespace
+
+JSORM_EXPORT_SOURCE(ormSource) {
+  return defineMigrationSource({
+      .adapter = database(),
+      .migrations = {initRolesAndUsers, addUserTimezone},
+      .migrationTable = "jsorm_migrations",
+  });
+}
+
+// The same history plus the full-text index, for PostgreSQL deployments.
+JSORM_EXPORT_SOURCE(postgresSource) {
+  return defineMigrationSource({
+      .adapter = database(),
+      .migrations = {initRolesAndUsers, addUserTimezone, addFullTextIndex},
+      .migrationTable = "jsorm_migrations",
+  });
+}
+
+JSORM_EXPORT_GENERATE_SOURCE(generateSource) {
+  return defineMigrationGenerateSource({.models = {Role, User}, .snapshotPath = ".migrations/schema.json"});
+}

@@ -1,0 +1,50 @@
+#pragma once
+/// Programmatic entry points: connect and migrate as the CLI does, loading adapter plugins.
+
+#include <jsorm/adapter.hpp>
+#include <jsorm/api.hpp>
+#include <jsorm/runner.hpp>
+#include <jsorm/source.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+JSORM_NAMESPACE_BEGIN
+
+struct RuntimeOptions {
+  /// Replaces the source's connection (`sqlite:path`, `postgres://...`); its scheme may
+  /// switch the adapter.
+  std::string url;
+  /// Searched before $JSORM_ADAPTER_PATH and the installation's adapter folder.
+  std::vector<std::string> adapterPath;
+  RunOptions run;
+};
+
+/// Which plugin serves a connection, and how to reach it.
+struct ConnectionTarget {
+  std::string plugin;
+  ConnectionConfig config;
+};
+
+/// Resolves a descriptor (and an optional URL override) to a plugin and its config,
+/// reading env() settings now. Throws ConfigError.
+JSORM_API ConnectionTarget resolveConnection(const AdapterDescriptor& adapter, const std::string& urlOverride = {});
+/// The plugin a URL's scheme names ("postgres" and "postgresql" name "pg"), or empty.
+JSORM_API std::string pluginForUrl(const std::string& url);
+/// A URL or conninfo with any password replaced, safe to print.
+JSORM_API std::string redactUrl(const std::string& url);
+/// The password a URL or conninfo carries, or empty; lets output scrub it wherever it appears.
+JSORM_API std::string passwordIn(const std::string& url);
+
+/// Loads the adapter plugin and connects.
+JSORM_API std::shared_ptr<Connection> connect(const AdapterDescriptor& adapter, const RuntimeOptions& options = {});
+/// Connects by URL alone: `connect("sqlite:app.db")`.
+JSORM_API std::shared_ptr<Connection> connect(const std::string& url, const RuntimeOptions& options = {});
+
+/// Applies every pending migration of `source` as one batch.
+JSORM_API RunResult migrate(const MigrationSource& source, const RuntimeOptions& options = {});
+/// Rolls back the last batch of `source`.
+JSORM_API RunResult migrateDown(const MigrationSource& source, const RuntimeOptions& options = {});
+
+JSORM_NAMESPACE_END

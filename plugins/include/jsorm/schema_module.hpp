@@ -1,0 +1,62 @@
+#pragma once
+/// Loading a schema module and resolving the sources it exports.
+
+#include <jsorm/api.hpp>
+#include <jsorm/source.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+JSORM_NAMESPACE_BEGIN
+
+enum class SourceKind { Migration, Generate };
+
+/// One source a module exports.
+struct ExportedSource {
+  std::string name;
+  SourceKind kind;
+};
+
+/// A value made by a schema module, kept together with the library that made it: the
+/// value holds callbacks compiled into the module, so the module stays loaded while it lives.
+template <class T>
+struct Loaded {
+  std::shared_ptr<const void> library;  // declared first: destroyed last
+  T value;
+};
+
+/// A loaded schema module (`libschema.so`).
+class JSORM_API SchemaModule {
+ public:
+  /// Loads the module and checks its jsorm ABI stamp. Throws ModuleError with the path and
+  /// the reason (missing file, not a shared object, not a jsorm module, another ABI).
+  static SchemaModule load(const std::filesystem::path& path);
+
+  const std::filesystem::path& path() const noexcept { return path_; }
+  unsigned abiVersion() const noexcept { return abiVersion_; }
+  const std::string& jsormVersion() const noexcept { return jsormVersion_; }
+  /// Every exported source, in declaration order. Works on stripped modules too.
+  const std::vector<ExportedSource>& exports() const noexcept { return exports_; }
+
+  /// Calls the exported migration source and validates it. Throws ModuleError when the
+  /// symbol is absent or of another kind, SchemaError when its definitions are wrong.
+  Loaded<MigrationSource> migrationSource(const std::string& symbol) const;
+  Loaded<MigrationGenerateSource> generateSource(const std::string& symbol) const;
+
+ private:
+  SchemaModule() = default;
+  const void* findExport(const std::string& symbol, SourceKind kind) const;
+
+  std::filesystem::path path_;
+  std::shared_ptr<const void> library_;
+  const void* info_ = nullptr;
+  unsigned abiVersion_ = 0;
+  std::string jsormVersion_;
+  std::vector<ExportedSource> exports_;
+};
+
+JSORM_API const char* sourceKindName(SourceKind kind) noexcept;
+
+JSORM_NAMESPACE_END
