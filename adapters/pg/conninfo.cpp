@@ -1,0 +1,161 @@
+#include "conninfo.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace jsorm::pg {
+
+namespace {
+bool isSecretKey(std::string_view key) { return key == "password" || key == "sslpassword"; }
+
+bool isSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percentDecoded(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() + 0 && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0) {
+      out += static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+void addSecret(std::vector<std::string>* secrets, std::string_view raw, std::string decoded) {
+  if (!secrets) return;
+  if (!raw.empty()) secrets->emplace_back(raw);
+  if (!decoded.empty() && decoded != raw) secrets->push_back(std::move(decoded));
+}
+
+// Mirrors libpq's URI parser: user info ends at the first '@' before any '/', and the
+// password is whatever follows the first ':' in it.
+std::string redactUrl(std::string_view url, std::vector<std::string>* secrets) {
+  const auto start = url.find("://") + 3;
+  std::string out(url.substr(0, start));
+  std::string_view rest = url.substr(start);
+
+  const auto at = rest.substr(0, rest.find('/')).find('@');
+  if (at != std::string_view::npos) {
+    const std::string_view userInfo = rest.substr(0, at);
+    const auto colon = userInfo.find(':');
+    if (colon != std::string_view::npos) {
+      const auto password = userInfo.substr(colon + 1);
+      addSecret(secrets, password, percentDecoded(password));
+    }
+    out += userInfo.substr(0, colon);
+    out += '@';
+    rest.remove_prefix(at + 1);
+  }
+
+  const auto question = rest.find('?');
+  out += rest.substr(0, question);
+  if (question == std::string_view::npos) return out;
+
+  std::string kept;
+  std::string_view query = rest.substr(question + 1);
+  while (true) {
+    const auto amp = query.find('&');
+    const std::string_view param = query.substr(0, amp);
+    const auto equals = param.find('=');
+    if (isSecretKey(percentDecoded(param.substr(0, equals)))) {
+      if (equals != std::string_view::npos) {
+        const auto value = param.substr(equals + 1);
+        addSecret(secrets, value, percentDecoded(value));
+      }
+    } else if (!param.empty()) {
+      kept += kept.empty() ? "" : "&";
+      kept += param;
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  if (!kept.empty()) out += "?" + kept;
+  return out;
+}
+
+// Mirrors libpq's conninfo parser (keyword = value, values optionally single-quoted,
+// backslash escapes). On text libpq would reject, the rest is hidden rather than guessed
+// at: a misplaced password would otherwise be printed as if it were a keyword.
+std::string redactConninfo(std::string_view text, std::vector<std::string>* secrets) {
+  std::string out;
+  std::size_t i = 0;
+  auto skipSpace = [&] {
+    while (i < text.size() && isSpace(text[i])) ++i;
+  };
+  while (true) {
+    skipSpace();
+    if (i >= text.size()) break;
+    const std::size_t begin = i;
+    while (i < text.size() && text[i] != '=' && !isSpace(text[i])) ++i;
+    const std::string_view key = text.substr(begin, i - begin);
+    skipSpace();
+    if (i >= text.size() || text[i] != '=') {
+      out += out.empty() ? "..." : " ...";
+      break;
+    }
+    ++i;
+    skipSpace();
+
+    std::string value;
+    std::size_t valueBegin = i;
+    if (i < text.size() && text[i] == '\'') {
+      valueBegin = ++i;
+      while (i < text.size() && text[i] != '\'') {
+        if (text[i] == '\\' && i + 1 < text.size()) ++i;
+        value += text[i++];
+      }
+    } else {
+      while (i < text.size() && !isSpace(text[i])) {
+        if (text[i] == '\\' && i + 1 < text.size()) ++i;
+        value += text[i++];
+      }
+    }
+    const std::string_view rawValue = text.substr(valueBegin, i - valueBegin);
+    if (i < text.size() && text[i] == '\'') ++i;
+
+    if (isSecretKey(key)) {
+      addSecret(secrets, rawValue, value);
+      continue;
+    }
+    out += out.empty() ? "" : " ";
+    out += text.substr(begin, i - begin);
+  }
+  return out;
+}
+}  // namespace
+
+bool isUrl(std::string_view text) { return text.starts_with("postgresql://") || text.starts_with("postgres://"); }
+
+std::string redact(std::string_view text) {
+  return isUrl(text) ? redactUrl(text, nullptr) : redactConninfo(text, nullptr);
+}
+
+std::vector<std::string> secretsIn(std::string_view text) {
+  std::vector<std::string> secrets;
+  if (isUrl(text)) redactUrl(text, &secrets);
+  else redactConninfo(text, &secrets);
+  return secrets;
+}
+
+std::string scrub(std::string message, std::vector<std::string> secrets) {
+  // Longest first, so a secret that contains another is replaced whole.
+  std::sort(secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (auto at = message.find(secret); at != std::string::npos; at = message.find(secret, at + 3)) {
+      message.replace(at, secret.size(), "***");
+    }
+  }
+  return message;
+}
+
+}  // namespace jsorm::pg
