@@ -48,7 +48,6 @@ std::string Dialect::columnDefinition(const ColumnDef& column) const {
   } else if (!f.optional) {
     sql += " NOT NULL";
   }
-  if (f.unique && !f.primary) sql += " UNIQUE";
   if (f.defaultValue) sql += " DEFAULT " + literal(*f.defaultValue);
   // Parenthesised so that any expression is accepted by both SQLite and PostgreSQL.
   if (!f.defaultSql.empty()) sql += " DEFAULT (" + f.defaultSql + ")";
@@ -110,14 +109,11 @@ std::vector<Statement> Dialect::renameTable(const step::RenameTable& op) const {
 }
 
 std::vector<Statement> Dialect::addColumn(const step::AddColumn& op) const {
-  // Uniqueness becomes an index: SQLite cannot add a UNIQUE column, and one shape for
-  // every dialect keeps rollbacks symmetric.
-  ColumnDef column = op.column;
-  const bool unique = column.field.unique;
-  column.field.unique = false;
+  // Uniqueness is a named index, as in createTable: SQLite cannot add a UNIQUE column.
+  const ColumnDef& column = op.column;
   std::vector<Statement> out{
       {fmt::format("ALTER TABLE {} ADD COLUMN {}", quoteIdentifier(op.table), columnDefinition(column))}};
-  if (unique) {
+  if (column.field.unique) {
     out.push_back({createIndexSql({op.table, defaultIndexName(op.table, {column.name}, true), {column.name}, true})});
   }
   if (column.field.index) {

@@ -141,6 +141,12 @@ step::CreateTable resolveTable(const Model& model) {
       continue;
     }
     for (auto& column : resolveColumns(model.table(), name, field)) {
+      // A named unique index rather than an inline constraint: SQLite cannot drop a column
+      // with a UNIQUE constraint, but can once its index is gone.
+      if (column.field.unique && !column.field.primary) {
+        op.table.indexes.push_back(
+            IndexDef{model.table(), defaultIndexName(model.table(), {column.name}, true), {column.name}, true, false});
+      }
       if (column.field.index) {
         op.table.indexes.push_back(
             IndexDef{model.table(), defaultIndexName(model.table(), {column.name}, false), {column.name}, false, false});

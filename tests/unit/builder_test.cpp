@@ -24,8 +24,9 @@ const Model User = defineModel("users", {
     {"tags", t.manyToMany(Tag)},
 });
 
+// A copy of the step's operation, so it outlives a temporary Step.
 template <class Op>
-const Op& as(const Step& step) {
+Op as(const Step& step) {
   const Op* op = std::get_if<Op>(&step.operation());
   REQUIRE(op != nullptr);
   return *op;

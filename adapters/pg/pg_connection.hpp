@@ -1,0 +1,56 @@
+#pragma once
+// A jsorm::Connection over one libpq connection.
+
+#include <jsorm/adapter.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace jsorm::pg {
+
+class PgConnection final : public Connection {
+ public:
+  /// `conninfo` is a postgres:// URL or a libpq key=value string. Throws ConnectionError.
+  explicit PgConnection(const std::string& conninfo);
+  ~PgConnection() override;
+
+  const Dialect& dialect() const override { return postgresDialect(); }
+  void execute(std::string_view sql) override;
+  void execute(std::string_view sql, const std::vector<Value>& params) override;
+  ResultSet query(std::string_view sql, const std::vector<Value>& params) override;
+
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+
+  void lockMigrations(const std::string& key, std::chrono::milliseconds timeout) override;
+  void unlockMigrations(const std::string& key) override;
+
+  bool hasTable(const std::string& table) override;
+  bool hasColumn(const std::string& table, const std::string& column) override;
+  std::vector<std::string> tables() override;
+
+  std::string target() const override { return target_; }
+
+ private:
+  struct ConnCloser {
+    void operator()(pg_conn* conn) const noexcept;
+  };
+  struct ResultClearer {
+    void operator()(pg_result* result) const noexcept;
+  };
+  using Result = std::unique_ptr<pg_result, ResultClearer>;
+
+  Result run(std::string_view sql, const std::vector<Value>* params);
+  Result checked(pg_result* raw, std::string_view sql);
+  void abandonCopy();
+
+  std::string target_;
+  std::unique_ptr<pg_conn, ConnCloser> conn_;
+};
+
+}  // namespace jsorm::pg

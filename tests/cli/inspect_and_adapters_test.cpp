@@ -1,0 +1,113 @@
+// inspect (a module's exports) and adapters (the plugins jsorm finds).
+
+#include "cli_fixture.hpp"
+
+#include <nlohmann/json.hpp>
+
+using namespace jsorm::cli_test;
+
+TEST_CASE("inspect lists every export of a module with its kind and the module's ABI") {
+  CliFixture f;
+  const auto r = f.jsorm({"inspect", kCases});
+  INFO(describe(r));
+  REQUIRE(r.exitCode == 0);
+  CHECK(r.err.empty());
+  CHECK(contains(r.out, kCases + ": built with jsorm 0.1.0 (ABI 1)"));
+  for (const char* source : {"goodSource", "failingSource", "duplicateSource", "noPrimaryKeySource", "badIndexSource",
+                             "irreversibleSource", "unknownAdapterSource", "throwingSource", "manySource",
+                             "awkwardNamesSource"}) {
+    INFO(source);
+    CHECK(matches(r.out, std::string("\n  ") + source + " +migration source\n"));
+  }
+  CHECK(matches(r.out, R"(\n  generateSource +generate source\n)"));
+  // Declaration order, as written in the module.
+  CHECK(r.out.find("goodSource") < r.out.find("failingSource"));
+  CHECK(r.out.find("manySource") < r.out.find("generateSource"));
+}
+
+TEST_CASE("inspect never runs a source, so a throwing one is still listed") {
+  CliFixture f;
+  const auto r = f.jsorm({"inspect", kCases});
+  INFO(describe(r));
+  CHECK(r.exitCode == 0);
+  CHECK(contains(r.out, "throwingSource"));
+  CHECK_FALSE(contains(r.out, "could not be built"));
+}
+
+TEST_CASE("inspect --json gives the module, its jsorm version, ABI and exports") {
+  CliFixture f;
+  const auto r = f.jsorm({"inspect", kExampleModule, "--json"});
+  INFO(describe(r));
+  REQUIRE(r.exitCode == 0);
+  nlohmann::json doc;
+  REQUIRE_NOTHROW(doc = nlohmann::json::parse(r.out));
+  CHECK(doc.at("module") == kExampleModule);
+  CHECK(doc.at("jsormVersion") == "0.1.0");
+  CHECK(doc.at("abiVersion") == 1);
+  const auto expected = nlohmann::json::parse(R"([
+    {"name": "ormSource", "kind": "migration source"},
+    {"name": "postgresSource", "kind": "migration source"},
+    {"name": "generateSource", "kind": "generate source"}])");
+  CHECK(doc.at("exports") == expected);
+}
+
+TEST_CASE("inspect without a MODULE exits 2") {
+  CliFixture f;
+  const auto r = f.jsorm({"inspect"});
+  CHECK_ONE_ERROR_LINE(r, 2);
+  CHECK(contains(r.err, "expected one MODULE"));
+}
+
+TEST_CASE("inspect of a module built for another ABI exits 4 naming both ABIs") {
+  CliFixture f;
+  const auto r = f.jsorm({"inspect", kFixtureDir + "/libfixture_abi_mismatch.so"});
+  CHECK_ONE_ERROR_LINE(r, 4);
+  CHECK(contains(r.err, "ABI 999"));
+  CHECK(contains(r.err, "ABI 1"));
+  CHECK(contains(r.err, "rebuild"));
+}
+
+TEST_CASE("adapters lists the built sqlite adapter with its path") {
+  CliFixture f;
+  const auto r = f.jsorm({"adapters"});
+  INFO(describe(r));
+  REQUIRE(r.exitCode == 0);
+  CHECK(r.err.empty());
+  const auto adapterDir = std::filesystem::path(kSqliteAdapter).parent_path().string();
+  CHECK(contains(r.out, "Search path: " + adapterDir));
+  CHECK(matches(r.out, R"(\n  sqlite +\S+ .*libjsorm_adapter_sqlite\.so)"));
+  CHECK(contains(r.out, kSqliteAdapter));
+  CHECK_FALSE(contains(r.out, "unusable"));
+  CHECK_FALSE(contains(r.out, "oldabi"));
+}
+
+TEST_CASE("adapters --adapter-path shows a plugin built for another ABI as unusable") {
+  CliFixture f;
+  const std::string fixtureAdapters = kFixtureDir + "/adapters";
+  const auto r = f.jsorm({"adapters", "--adapter-path", fixtureAdapters});
+  INFO(describe(r));
+  REQUIRE(r.exitCode == 0);
+  CHECK(contains(r.out, "Search path: " + fixtureAdapters + ":"));
+  CHECK(matches(r.out, R"(\n  oldabi +unusable: .*ABI 999)"));
+  CHECK(contains(r.out, "rebuild"));
+  // The good plugin is still listed as usable after the bad one.
+  CHECK(matches(r.out, R"(\n  sqlite +\S+ )"));
+}
+
+TEST_CASE("adapters searches --adapter-path, then JSORM_ADAPTER_PATH, then the installation") {
+  CliFixture f;
+  const std::string fromOption = f.dir.file("from-option");
+  const std::string fromEnv = f.dir.file("from-env");
+  std::filesystem::create_directories(fromOption);
+  std::filesystem::create_directories(fromEnv);
+  const auto r = f.jsorm({"adapters", "--adapter-path", fromOption, "--json"}, {{"JSORM_ADAPTER_PATH", fromEnv}});
+  INFO(describe(r));
+  REQUIRE(r.exitCode == 0);
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto adapterDir = std::filesystem::path(kSqliteAdapter).parent_path().string();
+  CHECK(doc.at("searchPath") == nlohmann::json::array({fromOption, fromEnv, adapterDir}));
+  REQUIRE(doc.at("adapters").size() == 1);
+  CHECK(doc.at("adapters")[0].at("name") == "sqlite");
+  CHECK(doc.at("adapters")[0].at("path") == kSqliteAdapter);
+  CHECK(doc.at("adapters")[0].at("problem") == "");
+}
