@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages jsorm needs to build, test and run. Does nothing when they
+# are all present, so every other script calls it first.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  libboost-dev libboost-program-options-dev
+  libpq-dev libsqlite3-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev nlohmann-json3-dev catch2
+  postgresql sqlite3
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
