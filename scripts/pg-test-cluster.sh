@@ -133,14 +133,15 @@ unix_socket_directories = '$dir'
 EOF
 
   # Another process may take the port between the probe and the bind: try a few.
-  local port attempt
+  local port attempt out
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
-    if as_owner "$PG_BIN/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "-p $port" >/dev/null 2>&1; then
+    if out=$(as_owner "$PG_BIN/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "-p $port" 2>&1); then
       break
     fi
     if ! grep -q "could not bind\|could not create listen socket" "$dir/server.log" 2>/dev/null || [[ $attempt -eq 5 ]]; then
-      die "the server did not start; see $dir/server.log: $(tail -n 3 "$dir/server.log" 2>/dev/null | tr '\n' ' ')"
+      [[ ! -s "$dir/server.log" ]] || out=$(tail -n 3 "$dir/server.log")
+      die "the server did not start (see $dir/server.log): $(tr '\n' ' ' <<<"$out")"
     fi
   done
 

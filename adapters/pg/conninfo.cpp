@@ -122,8 +122,12 @@ std::string redactConninfo(std::string_view text, std::vector<std::string>* secr
     const std::string_view rawValue = text.substr(valueBegin, i - valueBegin);
     if (i < text.size() && text[i] == '\'') ++i;
 
-    if (isSecretKey(key)) {
+    // "port= password=x" (an empty setting from a template) makes the password the port's
+    // value, which libpq then quotes in its error message.
+    const auto embedded = value.find("password=");
+    if (isSecretKey(key) || embedded != std::string::npos) {
       addSecret(secrets, rawValue, value);
+      if (embedded != std::string::npos) addSecret(secrets, value.substr(embedded + 9), {});
       continue;
     }
     out += out.empty() ? "" : " ";
@@ -135,14 +139,20 @@ std::string redactConninfo(std::string_view text, std::vector<std::string>* secr
 
 bool isUrl(std::string_view text) { return text.starts_with("postgresql://") || text.starts_with("postgres://"); }
 
-std::string redact(std::string_view text) {
-  return isUrl(text) ? redactUrl(text, nullptr) : redactConninfo(text, nullptr);
+namespace {
+// Like libpq, text that is neither a URL nor holds an '=' is a bare database name.
+std::string redactAny(std::string_view text, std::vector<std::string>* secrets) {
+  if (isUrl(text)) return redactUrl(text, secrets);
+  if (text.find('=') == std::string_view::npos) return std::string(text);
+  return redactConninfo(text, secrets);
 }
+}  // namespace
+
+std::string redact(std::string_view text) { return redactAny(text, nullptr); }
 
 std::vector<std::string> secretsIn(std::string_view text) {
   std::vector<std::string> secrets;
-  if (isUrl(text)) redactUrl(text, &secrets);
-  else redactConninfo(text, &secrets);
+  redactAny(text, &secrets);
   return secrets;
 }
 

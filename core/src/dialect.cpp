@@ -1,6 +1,7 @@
 #include <jsorm/dialect.hpp>
 
 #include <fmt/format.h>
+#include <cmath>
 #include <fmt/ranges.h>
 
 JSORM_NAMESPACE_BEGIN
@@ -34,7 +35,12 @@ std::string Dialect::literal(const Literal& value) const {
   return std::visit(Overloaded{
                         [](bool b) -> std::string { return b ? "TRUE" : "FALSE"; },
                         [](std::int64_t i) { return fmt::format("{}", i); },
-                        [](double d) { return fmt::format("{}", d); },
+                        [](double d) -> std::string {
+                          // PostgreSQL reads these spellings for float columns; bare inf/nan are identifiers.
+                          if (std::isnan(d)) return "'NaN'";
+                          if (std::isinf(d)) return d > 0 ? "'Infinity'" : "'-Infinity'";
+                          return fmt::format("{}", d);
+                        },
                         [this](const std::string& s) { return quoteString(s); },
                     },
                     value);
@@ -44,7 +50,7 @@ std::string Dialect::columnDefinition(const ColumnDef& column) const {
   const FieldSpec& f = column.field;
   std::string sql = quoteIdentifier(column.name) + " " + columnType(column);
   if (f.primary) {
-    sql += " PRIMARY KEY";
+    sql += primaryKeyClause(column);
   } else if (!f.optional) {
     sql += " NOT NULL";
   }
@@ -57,6 +63,8 @@ std::string Dialect::columnDefinition(const ColumnDef& column) const {
   }
   return sql;
 }
+
+std::string Dialect::primaryKeyClause(const ColumnDef&) const { return " PRIMARY KEY"; }
 
 std::vector<Statement> Dialect::render(const Step& step) const {
   return std::visit(Overloaded{

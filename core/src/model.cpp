@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 JSORM_NAMESPACE_BEGIN
@@ -135,6 +136,7 @@ Model defineModel(std::string table, std::vector<std::pair<std::string, Field>> 
   if (auto problem = identifierProblem(data->table)) errors.push_back(fmt::format("{}: table name {}", where, *problem));
 
   std::set<std::string> seen;
+  std::map<std::string, std::string> columnOwners;  // column -> field; belongsTo makes <field>_<key>
   int primaries = 0;
   for (const auto& [name, field] : data->fields) {
     const auto& spec = field.spec();
@@ -142,7 +144,17 @@ Model defineModel(std::string table, std::vector<std::pair<std::string, Field>> 
       errors.push_back(fmt::format("{}: field name '{}' {}", where, name, *problem));
     }
     if (!seen.insert(name).second) errors.push_back(fmt::format("{}: field '{}' is defined twice", where, name));
-    if (spec.primary) ++primaries;
+    if (spec.type != FieldType::ManyToMany) {
+      std::string column = name;
+      if (spec.type == FieldType::BelongsTo && spec.target) {
+        if (const auto* key = Model(spec.target).primaryKey()) column = name + "_" + key->first;
+      }
+      const auto [owner, added] = columnOwners.emplace(column, name);
+      if (!added && owner->second != name) {
+        errors.push_back(fmt::format("{}: fields '{}' and '{}' both make column '{}'", where, owner->second, name, column));
+      }
+    }
+    if (spec.primary && spec.type != FieldType::ManyToMany) ++primaries;
     if (spec.type == FieldType::Decimal && (spec.precision <= 0 || spec.scale < 0 || spec.scale > spec.precision)) {
       errors.push_back(fmt::format("{}: field '{}' is decimal({}, {}); precision must be positive and at least the scale",
                                    where, name, spec.precision, spec.scale));

@@ -4,6 +4,7 @@
 #include "tracking_table.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
@@ -94,6 +95,11 @@ void Runner::ensureTrackingTable() {
   }
 }
 
+void Runner::runBound(const std::string& sql, const std::vector<Value>& params) {
+  options_.observer->statement(inlineParams(connection_.dialect(), sql, params));
+  if (!options_.dryRun) connection_.execute(sql, params);
+}
+
 std::vector<AppliedMigration> Runner::readApplied() {
   if (!connection_.hasTable(source_.migrationTable)) return {};
   const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
@@ -132,17 +138,11 @@ void Runner::runMigration(const Migration& migration, const Steps& steps, Direct
 
   auto record = [&] {
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-    std::vector<Value> params;
-    const std::string* sql = nullptr;
     if (direction == Direction::Up) {
-      params = {migration.name, batch, sum, static_cast<std::int64_t>(took.count())};
-      sql = &tracking.insertSql();
+      runBound(tracking.insertSql(), {migration.name, batch, sum, static_cast<std::int64_t>(took.count())});
     } else {
-      params = {migration.name};
-      sql = &tracking.deleteSql();
+      runBound(tracking.deleteSql(), {migration.name});
     }
-    options_.observer->statement(inlineParams(connection_.dialect(), *sql, params));
-    if (!options_.dryRun) connection_.execute(*sql, params);
   };
 
   if (!transactional) {
@@ -173,11 +173,16 @@ void Runner::runMigration(const Migration& migration, const Steps& steps, Direct
       migration.name, direction, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
 }
 
-RunResult Runner::apply(std::size_t limit) {
-  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
-  ensureTrackingTable();
-  // Read after taking the lock: another runner may have applied migrations meanwhile.
-  const auto applied = readApplied();
+RunResult Runner::apply(std::size_t limit, bool fromScratch) {
+  std::vector<AppliedMigration> applied;
+  if (fromScratch) {
+    run(detail::TrackingTable(connection_.dialect(), source_.migrationTable).createSql());
+  } else {
+    ensureTrackingTable();
+    // Read after taking the lock: another runner may have applied migrations meanwhile.
+    applied = readApplied();
+    refuseAlteredHistory(applied);
+  }
   std::set<std::string> done;
   std::int64_t lastBatch = 0;
   for (const auto& row : applied) {
@@ -195,44 +200,112 @@ RunResult Runner::apply(std::size_t limit) {
   return result;
 }
 
-RunResult Runner::migrate() { return apply(source_.migrations.size()); }
+void Runner::refuseAlteredHistory(const std::vector<AppliedMigration>& applied) {
+  std::vector<std::string> changed;
+  std::vector<std::string> missing;
+  for (const auto& status : statusOf(applied)) {
+    if (status.state == MigrationState::Changed) changed.push_back("'" + status.name + "'");
+    if (status.state == MigrationState::Missing) missing.push_back("'" + status.name + "'");
+  }
+  if (changed.empty() && missing.empty()) return;
+  std::vector<std::string> parts;
+  if (!changed.empty()) parts.push_back(fmt::format("changed since they were applied: {}", fmt::join(changed, ", ")));
+  if (!missing.empty()) parts.push_back(fmt::format("applied but no longer in the source: {}", fmt::join(missing, ", ")));
+  const std::string first = (changed.empty() ? missing : changed).front();
+  throw MigrationError(first.substr(1, first.size() - 2),
+                       fmt::format("refusing to migrate: migrations {}; restore them, or run migrate:repair after "
+                                   "a deliberate change",
+                                   fmt::join(parts, "; ")));
+}
 
-RunResult Runner::migrateUp() { return apply(1); }
+RunResult Runner::migrate() {
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  return apply(source_.migrations.size(), false);
+}
+
+RunResult Runner::migrateUp() {
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  return apply(1, false);
+}
+
+RunResult Runner::fresh() {
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  for (const Statement& statement : connection_.dialect().dropAllTables(connection_.tables())) run(statement.sql);
+  return apply(source_.migrations.size(), true);
+}
 
 RunResult Runner::migrateDown() {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
   const auto applied = readApplied();
-  RunResult result;
-  if (applied.empty()) return result;
+  if (applied.empty()) return {};
   std::int64_t lastBatch = 0;
   for (const auto& row : applied) lastBatch = std::max(lastBatch, row.batch);
+  std::vector<AppliedMigration> batch;
+  for (auto row = applied.rbegin(); row != applied.rend(); ++row) {
+    if (row->batch == lastBatch) batch.push_back(*row);
+  }
+  return rollBack(batch);
+}
 
+RunResult Runner::rollback(std::optional<std::size_t> steps) {
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  auto applied = readApplied();
+  // Newest first: by batch, then by the order they were applied in.
+  std::stable_sort(applied.begin(), applied.end(), [](const auto& a, const auto& b) {
+    return a.batch != b.batch ? a.batch > b.batch : a.id > b.id;
+  });
+  if (steps && *steps < applied.size()) applied.resize(*steps);
+  return rollBack(applied);
+}
+
+RunResult Runner::rollBack(const std::vector<AppliedMigration>& newestFirst) {
+  RunResult result;
+  if (newestFirst.empty()) return result;
   std::map<std::string, const Migration*> byName;
   for (const auto& migration : source_.migrations) byName[migration.name] = &migration;
 
-  // Plan the whole batch before running any of it: a missing or irreversible migration
-  // must stop the rollback while the database is still untouched.
+  // Plan everything before running anything: a missing or irreversible migration must
+  // stop the rollback while the database is still untouched.
   std::vector<std::pair<const Migration*, Steps>> plan;
-  for (auto row = applied.rbegin(); row != applied.rend(); ++row) {
-    if (row->batch != lastBatch) continue;
-    auto found = byName.find(row->name);
+  for (const auto& row : newestFirst) {
+    auto found = byName.find(row.name);
     if (found == byName.end()) {
-      throw MigrationError(row->name, fmt::format("cannot roll back batch {}: migration '{}' was applied but the "
-                                                  "source no longer defines it; restore it in the schema module",
-                                                  lastBatch, row->name));
+      throw MigrationError(row.name, fmt::format("cannot roll back batch {}: migration '{}' was applied but the "
+                                                 "source no longer defines it; restore it in the schema module",
+                                                 row.batch, row.name));
     }
     plan.emplace_back(found->second, downSteps(*found->second));
   }
-  result.batch = lastBatch;
-  for (auto& [migration, steps] : plan) {
-    runMigration(*migration, steps, Direction::Down, lastBatch, {});
-    result.migrations.push_back(migration->name);
+  result.batch = newestFirst.front().batch;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    runMigration(*plan[i].first, plan[i].second, Direction::Down, newestFirst[i].batch, {});
+    result.migrations.push_back(plan[i].first->name);
   }
   return result;
 }
 
-std::vector<MigrationStatus> Runner::status() {
-  const auto applied = readApplied();
+std::vector<MigrationStatus> Runner::repair() {
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
+  std::vector<MigrationStatus> repaired;
+  std::map<std::string, const Migration*> byName;
+  for (const auto& migration : source_.migrations) byName[migration.name] = &migration;
+  for (auto& status : statusOf(readApplied())) {
+    if (status.state == MigrationState::Changed) {
+      runBound(tracking.updateChecksumSql(), {checksum(*byName.at(status.name)), status.name});
+    } else if (status.state == MigrationState::Missing) {
+      runBound(tracking.deleteSql(), {status.name});
+    } else {
+      continue;
+    }
+    repaired.push_back(std::move(status));
+  }
+  return repaired;
+}
+
+std::vector<MigrationStatus> Runner::status() { return statusOf(readApplied()); }
+
+std::vector<MigrationStatus> Runner::statusOf(const std::vector<AppliedMigration>& applied) {
   std::map<std::string, const AppliedMigration*> byName;
   for (const auto& row : applied) byName[row.name] = &row;
 

@@ -106,6 +106,11 @@ class SchemaSimulation {
                    [&](const step::AddColumn& op) {
                      check(op.table, "table name");
                      check(op.column.name, "column name");
+                     for (bool unique : {true, false}) {
+                       if (unique ? op.column.field.unique : op.column.field.index) {
+                         check(defaultIndexName(op.table, {op.column.name}, unique), "index name");
+                       }
+                     }
                      if (auto* columns = find(op.table)) columns->insert(op.column.name);
                    },
                    [&](const step::DropColumn& op) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 JSORM_NAMESPACE_BEGIN
 
 namespace {
@@ -12,6 +14,14 @@ bool generatedKey(const FieldSpec& f) {
 class SqliteDialect final : public Dialect {
  public:
   std::string name() const override { return "sqlite"; }
+
+  std::string literal(const Literal& value) const override {
+    // SQLite has no infinity literal but reads an overflowing one as such; NaN it stores as NULL.
+    if (const auto* d = std::get_if<double>(&value); d && !std::isfinite(*d)) {
+      return std::isnan(*d) ? "NULL" : (*d > 0 ? "9e999" : "-9e999");
+    }
+    return Dialect::literal(value);
+  }
 
   std::string placeholder(int index) const override { return fmt::format("?{}", index); }
 
@@ -39,15 +49,13 @@ class SqliteDialect final : public Dialect {
   }
 
   std::string columnDefinition(const ColumnDef& column) const override {
-    if (!generatedKey(column.field)) {
-      std::string sql = Dialect::columnDefinition(column);
-      // SQLite lets a non-integer primary key hold NULL unless told otherwise.
-      if (column.field.primary) sql.insert(sql.find(" PRIMARY KEY"), " NOT NULL");
-      return sql;
-    }
     // AUTOINCREMENT: ids of deleted rows are never reused, as with a sequence.
-    return quoteIdentifier(column.name) + " INTEGER PRIMARY KEY AUTOINCREMENT";
+    if (generatedKey(column.field)) return quoteIdentifier(column.name) + " INTEGER PRIMARY KEY AUTOINCREMENT";
+    return Dialect::columnDefinition(column);
   }
+
+  // SQLite lets a non-integer primary key hold NULL unless told otherwise.
+  std::string primaryKeyClause(const ColumnDef&) const override { return " NOT NULL PRIMARY KEY"; }
 
   std::vector<Statement> dropColumn(const step::DropColumn& op) const override {
     // SQLite refuses to drop an indexed column, so the indexes jsorm made for it go first.
@@ -66,6 +74,15 @@ class SqliteDialect final : public Dialect {
     IndexDef index = op.index;
     index.concurrently = false;  // SQLite has no concurrent index builds
     return {{createIndexSql(index)}};
+  }
+
+  std::vector<Statement> dropAllTables(const std::vector<std::string>& tables) const override {
+    // Foreign keys would make the drop order matter; the pragma only works outside a
+    // transaction, which is where db:fresh drops.
+    std::vector<Statement> out{{"PRAGMA foreign_keys = OFF"}};
+    for (const auto& table : tables) out.push_back({"DROP TABLE IF EXISTS " + quoteIdentifier(table)});
+    out.push_back({"PRAGMA foreign_keys = ON"});
+    return out;
   }
 
   std::string createTrackingTable(const std::string& table) const override {

@@ -5,6 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+#include <elf.h>
+#include <fstream>
+#include <optional>
+
 JSORM_NAMESPACE_BEGIN
 namespace detail {
 
@@ -37,6 +42,52 @@ std::string explain(const std::string& dlerror) {
   }
   return dlerror;
 }
+#if defined(__x86_64__)
+constexpr unsigned kHostMachine = EM_X86_64;
+#elif defined(__aarch64__)
+constexpr unsigned kHostMachine = EM_AARCH64;
+#else
+constexpr unsigned kHostMachine = EM_NONE;  // not checked
+#endif
+
+// Checks what dlopen would otherwise trust: a file whose segments run past its end is
+// mapped anyway, and touching the missing pages kills the process with SIGBUS.
+std::optional<std::string> elfProblem(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return "cannot read it: " + ec.message();
+  std::ifstream in(path, std::ios::binary);
+  Elf64_Ehdr header{};
+  in.read(reinterpret_cast<char*>(&header), sizeof header);
+  const auto got = static_cast<std::size_t>(in.gcount());
+  if (got < SELFMAG || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0) return "not a shared library (no ELF header)";
+  if (header.e_ident[EI_CLASS] != ELFCLASS64) {
+    return "built for another architecture (a 32-bit ELF file); rebuild it for this machine";
+  }
+  if (got < sizeof header) return fmt::format("truncated: the file is only {} bytes; rebuild it or copy it again", size);
+  if (kHostMachine != EM_NONE && header.e_machine != kHostMachine) {
+    return fmt::format("built for another architecture (ELF machine {}, this machine is {}); rebuild it for this "
+                       "machine",
+                       header.e_machine, kHostMachine);
+  }
+  if (header.e_type != ET_DYN) return "not a shared library (an executable or object file)";
+  const std::uint64_t tableEnd = header.e_phoff + std::uint64_t{header.e_phnum} * header.e_phentsize;
+  if (header.e_phentsize != sizeof(Elf64_Phdr) || tableEnd > size) {
+    return fmt::format("truncated or damaged: its program headers end past the file's {} bytes; rebuild it or copy it "
+                       "again",
+                       size);
+  }
+  in.seekg(static_cast<std::streamoff>(header.e_phoff));
+  for (unsigned i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment{};
+    in.read(reinterpret_cast<char*>(&segment), sizeof segment);
+    if (segment.p_type == PT_LOAD && segment.p_offset + segment.p_filesz > size) {
+      return fmt::format("truncated: its segments need {} bytes but the file has {}; rebuild it or copy it again",
+                         segment.p_offset + segment.p_filesz, size);
+    }
+  }
+  return std::nullopt;
+}
 }  // namespace
 
 std::filesystem::path asLoadablePath(const std::filesystem::path& path) {
@@ -52,6 +103,9 @@ std::shared_ptr<boost::dll::shared_library> openSharedObject(const std::filesyst
   }
   if (std::filesystem::is_directory(path, ec)) {
     throw ModuleError(fmt::format("cannot load {} {}: it is a directory, not a shared library", what, given.string()));
+  }
+  if (auto problem = elfProblem(path)) {
+    throw ModuleError(fmt::format("cannot load {} {}: {}", what, given.string(), *problem));
   }
   try {
     return std::make_shared<boost::dll::shared_library>(

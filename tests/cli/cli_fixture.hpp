@@ -98,16 +98,18 @@ inline std::string describe(const ProcessResult& r) {
 /// The run failed with exactly one stderr line "jsorm: error: ..." and the given exit code.
 #define CHECK_ONE_ERROR_LINE(result, code)                                            \
   do {                                                                                \
-    INFO(::jsorm::cli_test::describe(result));                                        \
-    CHECK((result).exitCode == (code));                                               \
-    const auto errLines_ = (result).errLines();                                       \
+    const ::jsorm::cli_test::ProcessResult& checked_ = (result);                      \
+    INFO(::jsorm::cli_test::describe(checked_));                                      \
+    CHECK(checked_.exitCode == (code));                                               \
+    const auto errLines_ = checked_.errLines();                                       \
     REQUIRE(errLines_.size() == 1);                                                   \
     CHECK(errLines_.front().rfind("jsorm: error: ", 0) == 0);                         \
   } while (false)
 
-/// The run succeeded (exit 0); prints its output when it did not.
-#define REQUIRE_OK(result)                                 \
-  do {                                                     \
-    INFO(::jsorm::cli_test::describe(result));             \
-    REQUIRE((result).exitCode == 0);                       \
+/// The run succeeded (exit 0); prints its output when it did not. Evaluates `result` once.
+#define REQUIRE_OK(result)                                              \
+  do {                                                                  \
+    const ::jsorm::cli_test::ProcessResult checked_ = (result);         \
+    INFO(::jsorm::cli_test::describe(checked_));                        \
+    REQUIRE(checked_.exitCode == 0);                                    \
   } while (false)

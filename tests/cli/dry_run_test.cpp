@@ -9,7 +9,7 @@ TEST_CASE("migrate --dry-run on a fresh database prints every statement and crea
   const auto r = f.cases("migrate", "goodSource", {"--dry-run"});
   INFO(describe(r));
   REQUIRE(r.exitCode == 0);
-  CHECK(contains(r.out, "CREATE TABLE \"jsorm_migrations\""));
+  CHECK(contains(r.out, "CREATE TABLE IF NOT EXISTS \"jsorm_migrations\""));
   CHECK(contains(r.out, "CREATE TABLE \"accounts\""));
   CHECK(contains(r.out, "INSERT INTO \"jsorm_migrations\""));
   CHECK(contains(r.out, "'create-accounts'"));
@@ -35,7 +35,7 @@ TEST_CASE("migrate --dry-run leaves a migrated database byte-for-byte unchanged"
   CHECK(contains(r.out, "'seed-account'"));
   CHECK(contains(r.out, "BEGIN;"));
   CHECK(contains(r.out, "COMMIT;"));
-  CHECK_FALSE(contains(r.out, "CREATE TABLE \"jsorm_migrations\""));
+  CHECK_FALSE(contains(r.out, "CREATE TABLE IF NOT EXISTS \"jsorm_migrations\""));
   CHECK(contains(r.out, "Dry run: 2 migrations would be applied as batch 2"));
 
   CHECK(f.dbBytes() == before);

@@ -156,6 +156,18 @@ TEST_CASE("SQLite createTable makes a unique field the unique index that dropCol
   CHECK(dropped[1] == "DROP INDEX IF EXISTS \"accounts_email_unique\"");
 }
 
+TEST_CASE("SQLite createTable puts a field's unique index before its plain index") {
+  const Model m = defineModel("handles", {
+      {"id", t.number().primary()},
+      {"handle", t.string().optional().unique().index()},
+  });
+  CHECK(sql(b.createTable(m)) ==
+        std::vector<std::string>{
+            "CREATE TABLE \"handles\" (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"handle\" VARCHAR(255))",
+            "CREATE UNIQUE INDEX \"handles_handle_unique\" ON \"handles\" (\"handle\")",
+            "CREATE INDEX \"handles_handle_index\" ON \"handles\" (\"handle\")"});
+}
+
 TEST_CASE("SQLite makes a number or bigint primary key an autoincrement rowid") {
   CHECK(sql(b.createTable(Role)) ==
         std::vector<std::string>{
@@ -330,6 +342,16 @@ TEST_CASE("only SQLite's guarded dropColumn carries a column guard") {
                            rawSql("SELECT 1")}) {
     for (const auto& statement : sqlite.render(step)) CHECK_FALSE(statement.onlyIfColumnExists.has_value());
   }
+}
+
+TEST_CASE("SQLite dropAllTables drops each table with foreign keys switched off around the drops") {
+  std::vector<std::string> rendered;
+  for (const auto& statement : sqlite.dropAllTables({"users", "a\"b"})) rendered.push_back(statement.sql);
+  CHECK(rendered == std::vector<std::string>{"PRAGMA foreign_keys = OFF", "DROP TABLE IF EXISTS \"users\"",
+                                             "DROP TABLE IF EXISTS \"a\"\"b\"", "PRAGMA foreign_keys = ON"});
+  rendered.clear();
+  for (const auto& statement : sqlite.dropAllTables({})) rendered.push_back(statement.sql);
+  CHECK(rendered == std::vector<std::string>{"PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"});
 }
 
 TEST_CASE("SQLite creates the tracking table with jsorm's columns") {

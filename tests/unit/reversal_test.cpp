@@ -41,7 +41,7 @@ std::string rollbackError(const Migration& migration) {
     CHECK(e.migration() == migration.name);
     return e.what();
   }
-  FAIL("downSteps did not throw MigrationError");
+  FAIL_CHECK("downSteps did not throw MigrationError");
   return {};
 }
 }  // namespace

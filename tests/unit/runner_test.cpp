@@ -40,6 +40,9 @@ class FakeConnection final : public Connection {
       trackingColumns.insert("checksum");
     } else if (sql.find("ADD COLUMN \"execution_ms\"") != std::string_view::npos) {
       trackingColumns.insert("execution_ms");
+    } else if (sql == "DROP TABLE IF EXISTS \"" + tracking_ + "\"") {
+      trackingExists = false;
+      rows.clear();
     }
   }
 
@@ -51,6 +54,12 @@ class FakeConnection final : public Connection {
       rows.push_back({nextId++, std::get<std::string>(params[0]), std::get<std::int64_t>(params[1]),
                       std::get<std::string>(params[2])});
       executionMs.push_back(std::get<std::int64_t>(params[3]));
+    } else if (sql.starts_with("UPDATE")) {
+      REQUIRE(params.size() == 2);
+      const auto name = std::get<std::string>(params[1]);
+      for (Row& r : rows) {
+        if (r.name == name) r.checksum = std::get<std::string>(params[0]);
+      }
     } else if (sql.starts_with("DELETE FROM")) {
       REQUIRE(params.size() == 1);
       const auto name = std::get<std::string>(params[0]);
@@ -84,7 +93,10 @@ class FakeConnection final : public Connection {
     if (table == tracking_) return trackingColumns.count(column) > 0;
     return columns.count(table + "." + column) > 0;
   }
-  std::vector<std::string> tables() override { return {}; }
+  std::vector<std::string> tables() override {
+    log.emplace_back("TABLES");
+    return tableList;
+  }
   std::string target() const override { return "fake"; }
 
   void addRow(const std::string& name, std::int64_t batch, std::string sum = {}) {
@@ -108,6 +120,7 @@ class FakeConnection final : public Connection {
   bool trackingExists = false;
   std::set<std::string> trackingColumns;
   std::set<std::string> columns;  ///< "table.column" pairs that exist
+  std::vector<std::string> tableList;  ///< what tables() reports
   std::string failOn;             ///< a statement containing this throws SqlError
   bool cellsAsText = false;
 
@@ -154,6 +167,7 @@ const std::string kSelect =
     "SELECT \"id\", \"name\", \"batch\", CAST(\"applied_at\" AS TEXT), \"checksum\", \"execution_ms\" FROM "
     "\"jsorm_migrations\" ORDER BY \"id\"";
 const std::string kDelete = "DELETE FROM \"jsorm_migrations\" WHERE \"name\" = ?1";
+const std::string kUpdateChecksum = "UPDATE \"jsorm_migrations\" SET \"checksum\" = ?1 WHERE \"name\" = ?2";
 }  // namespace
 
 TEST_CASE("the runner validates the source before touching the database") {
@@ -511,4 +525,148 @@ TEST_CASE("migrationStateName names each state") {
   CHECK(std::string(migrationStateName(MigrationState::Pending)) == "pending");
   CHECK(std::string(migrationStateName(MigrationState::Missing)) == "missing");
   CHECK(std::string(migrationStateName(MigrationState::Changed)) == "changed");
+}
+
+TEST_CASE("migrate refuses before running anything when an applied migration changed") {
+  FakeConnection db(sqliteDialect());
+  db.addRow("m1", 1, "0000000000000000");
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a"), createTableMigration("m2", "b")});
+  Runner runner(db, source);
+  try {
+    runner.migrate();
+    FAIL("migrate did not throw");
+  } catch (const MigrationError& e) {
+    CHECK(e.migration() == "m1");
+    CHECK_THAT(e.what(), Contains("changed since they were applied: 'm1'") && Contains("migrate:repair"));
+  }
+  CHECK_FALSE(db.ran("BEGIN"));
+  CHECK_FALSE(db.ran("CREATE TABLE b (id INTEGER)"));
+  CHECK(db.log.back() == "UNLOCK jsorm_migrations");
+}
+
+TEST_CASE("migrateUp refuses when an applied migration left the source") {
+  FakeConnection db(sqliteDialect());
+  db.addRow("gone", 1, "1111111111111111");
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a")});
+  Runner runner(db, source);
+  try {
+    runner.migrateUp();
+    FAIL("migrateUp did not throw");
+  } catch (const MigrationError& e) {
+    CHECK(e.migration() == "gone");
+    CHECK_THAT(e.what(), Contains("applied but no longer in the source: 'gone'"));
+  }
+  CHECK_FALSE(db.ran("CREATE TABLE a (id INTEGER)"));
+}
+
+TEST_CASE("rollback rolls back every batch, newest batch first and newest migration first within it") {
+  FakeConnection db(sqliteDialect());
+  const MigrationSource source =
+      sourceOf({createTableMigration("m1", "a"), createTableMigration("m2", "b"), createTableMigration("m3", "c")});
+  Runner runner(db, source);
+  runner.migrateUp();
+  runner.migrate();
+  const RunResult result = runner.rollback();
+  CHECK(result.batch == 2);
+  CHECK(result.migrations == std::vector<std::string>{"m3", "m2", "m1"});
+  CHECK(db.position("DROP TABLE c") < db.position("DROP TABLE b"));
+  CHECK(db.position("DROP TABLE b") < db.position("DROP TABLE a"));
+  CHECK(db.rows.empty());
+}
+
+TEST_CASE("rollback orders by batch before the order of application") {
+  FakeConnection db(sqliteDialect());
+  db.addRow("m1", 2, {});  // applied first, but in the later batch
+  db.addRow("m2", 1, {});
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a"), createTableMigration("m2", "b")});
+  Runner runner(db, source);
+  CHECK(runner.rollback().migrations == std::vector<std::string>{"m1", "m2"});
+}
+
+TEST_CASE("rollback with a step count rolls back only that many migrations") {
+  FakeConnection db(sqliteDialect());
+  const MigrationSource source =
+      sourceOf({createTableMigration("m1", "a"), createTableMigration("m2", "b"), createTableMigration("m3", "c")});
+  Runner runner(db, source);
+  runner.migrate();
+  CHECK(runner.rollback(1).migrations == std::vector<std::string>{"m3"});
+  CHECK(db.names() == std::vector<std::string>{"m1", "m2"});
+  CHECK(runner.rollback(0).migrations.empty());
+  CHECK(runner.rollback(10).migrations == std::vector<std::string>{"m2", "m1"});
+}
+
+TEST_CASE("rollback refuses before running anything when any migration is irreversible") {
+  FakeConnection db(sqliteDialect());
+  const MigrationSource source = sourceOf({
+      defineMigration({.name = "backfill", .up = Steps{rawSql("UPDATE users SET active = TRUE")}}),
+      createTableMigration("m2", "b"),
+  });
+  Runner runner(db, source);
+  runner.migrateUp();
+  runner.migrateUp();
+  CHECK_THROWS_AS(runner.rollback(), MigrationError);
+  CHECK_FALSE(db.ran("DROP TABLE b"));
+  CHECK(db.rows.size() == 2);
+}
+
+TEST_CASE("fresh drops every table and applies every migration as batch 1") {
+  FakeConnection db(sqliteDialect());
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a"), createTableMigration("m2", "b")});
+  Runner runner(db, source);
+  runner.migrate();
+  db.tableList = {"a", "b", "jsorm_migrations"};
+  db.log.clear();
+  const RunResult result = runner.fresh();
+  CHECK(result.batch == 1);
+  CHECK(result.migrations == std::vector<std::string>{"m1", "m2"});
+  CHECK(db.log == std::vector<std::string>{
+                      "LOCK jsorm_migrations",
+                      "TABLES",
+                      "PRAGMA foreign_keys = OFF",
+                      "DROP TABLE IF EXISTS \"a\"",
+                      "DROP TABLE IF EXISTS \"b\"",
+                      "DROP TABLE IF EXISTS \"jsorm_migrations\"",
+                      "PRAGMA foreign_keys = ON",
+                      sqliteDialect().createTrackingTable("jsorm_migrations"),
+                      "BEGIN",
+                      "CREATE TABLE a (id INTEGER)",
+                      kInsert,
+                      "COMMIT",
+                      "BEGIN",
+                      "CREATE TABLE b (id INTEGER)",
+                      kInsert,
+                      "COMMIT",
+                      "UNLOCK jsorm_migrations",
+                  });
+  CHECK(db.names() == std::vector<std::string>{"m1", "m2"});
+}
+
+TEST_CASE("repair re-records changed checksums and forgets missing migrations") {
+  FakeConnection db(sqliteDialect());
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a"), createTableMigration("m2", "b")});
+  db.addRow("m1", 1, checksum(source.migrations[0]));
+  db.addRow("m2", 1, "0000000000000000");
+  db.addRow("gone", 1, "1111111111111111");
+  Runner runner(db, source);
+  const auto repaired = runner.repair();
+  REQUIRE(repaired.size() == 2);
+  CHECK(repaired[0].name == "m2");
+  CHECK(repaired[0].state == MigrationState::Changed);
+  CHECK(repaired[1].name == "gone");
+  CHECK(repaired[1].state == MigrationState::Missing);
+  CHECK(db.ran(kUpdateChecksum));
+  CHECK(db.ran(kDelete));
+  CHECK(db.names() == std::vector<std::string>{"m1", "m2"});
+  CHECK(db.rows[1].checksum == checksum(source.migrations[1]));
+  CHECK_FALSE(db.ran("CREATE TABLE a (id INTEGER)"));
+  for (const auto& status : runner.status()) CHECK(status.state == MigrationState::Applied);
+}
+
+TEST_CASE("repair with nothing changed repairs nothing") {
+  FakeConnection db(sqliteDialect());
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a")});
+  db.addRow("m1", 1, checksum(source.migrations[0]));
+  Runner runner(db, source);
+  CHECK(runner.repair().empty());
+  CHECK_FALSE(db.ran(kUpdateChecksum));
 }

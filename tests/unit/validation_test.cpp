@@ -42,7 +42,7 @@ std::string problems(const Source& source) {
   } catch (const SchemaError& e) {
     return e.what();
   }
-  FAIL("validate did not throw SchemaError");
+  FAIL_CHECK("validate did not throw SchemaError");
   return {};
 }
 }  // namespace

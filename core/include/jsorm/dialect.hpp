@@ -40,6 +40,8 @@ class JSORM_API Dialect {
 
   virtual std::string columnType(const ColumnDef& column) const = 0;
   virtual std::string columnDefinition(const ColumnDef& column) const;
+  /// What follows the type of a primary-key column (" PRIMARY KEY" by default).
+  virtual std::string primaryKeyClause(const ColumnDef& column) const;
 
   /// The statements one step runs, in order.
   std::vector<Statement> render(const Step& step) const;
@@ -53,6 +55,9 @@ class JSORM_API Dialect {
   virtual std::vector<Statement> createIndex(const step::CreateIndex& op) const;
   virtual std::vector<Statement> dropIndex(const step::DropIndex& op) const;
   virtual std::vector<Statement> rawSql(const step::RawSql& op) const;
+
+  /// Drops every listed table whatever references it (db:fresh).
+  virtual std::vector<Statement> dropAllTables(const std::vector<std::string>& tables) const = 0;
 
   /// CREATE TABLE IF NOT EXISTS for the tracking table with jsorm's columns
   /// (id, name, batch, applied_at) plus checksum and execution_ms.

@@ -70,24 +70,36 @@ class JSORM_API Runner {
   /// Validates the source (throws SchemaError) before touching the database.
   Runner(Connection& connection, const MigrationSource& source, RunOptions options = {});
 
-  /// Applies every pending migration, in source order, as one new batch.
+  /// Applies every pending migration, in source order, as one new batch. Refuses, before
+  /// running anything, when an applied migration changed or left the source.
   RunResult migrate();
   /// Applies only the next pending migration, as a batch of its own.
   RunResult migrateUp();
   /// Rolls back the last batch, newest first. Refuses before running anything when a
   /// migration of the batch is missing from the source or cannot be reversed.
   RunResult migrateDown();
+  /// Rolls back every batch, newest first, or only the newest `steps` migrations.
+  RunResult rollback(std::optional<std::size_t> steps = std::nullopt);
+  /// Drops every table of the database (or schema), then applies every migration.
+  RunResult fresh();
+  /// Re-records the checksum of each applied migration whose steps changed, and forgets
+  /// applied migrations the source no longer has. Returns what it repaired.
+  std::vector<MigrationStatus> repair();
   /// Every migration of the source with its state, then applied ones the source lacks.
   std::vector<MigrationStatus> status();
 
  private:
-  RunResult apply(std::size_t limit);
+  RunResult apply(std::size_t limit, bool fromScratch);
+  RunResult rollBack(const std::vector<AppliedMigration>& newestFirst);
+  std::vector<MigrationStatus> statusOf(const std::vector<AppliedMigration>& applied);
+  void refuseAlteredHistory(const std::vector<AppliedMigration>& applied);
   void ensureTrackingTable();
   std::vector<AppliedMigration> readApplied();
   void runMigration(const Migration& migration, const Steps& steps, Direction direction, std::int64_t batch,
                     const std::string& checksum);
   void runStatements(const Migration& migration, const Steps& steps);
   void run(const std::string& sql);
+  void runBound(const std::string& sql, const std::vector<Value>& params);
 
   Connection& connection_;
   const MigrationSource& source_;
