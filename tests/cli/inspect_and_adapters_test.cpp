@@ -106,8 +106,13 @@ TEST_CASE("adapters searches --adapter-path, then JSORM_ADAPTER_PATH, then the i
   const auto doc = nlohmann::json::parse(r.out);
   const auto adapterDir = std::filesystem::path(kSqliteAdapter).parent_path().string();
   CHECK(doc.at("searchPath") == nlohmann::json::array({fromOption, fromEnv, adapterDir}));
-  REQUIRE(doc.at("adapters").size() == 1);
-  CHECK(doc.at("adapters")[0].at("name") == "sqlite");
-  CHECK(doc.at("adapters")[0].at("path") == kSqliteAdapter);
-  CHECK(doc.at("adapters")[0].at("problem") == "");
+  // The empty directories add nothing: every adapter found is one of the build's own.
+  const auto& adapters = doc.at("adapters");
+  const auto sqlite = std::find_if(adapters.begin(), adapters.end(), [](const auto& a) { return a.at("name") == "sqlite"; });
+  REQUIRE(sqlite != adapters.end());
+  CHECK(sqlite->at("path") == kSqliteAdapter);
+  CHECK(sqlite->at("problem") == "");
+  for (const auto& adapter : adapters) {
+    CHECK(std::filesystem::path(adapter.at("path").get<std::string>()).parent_path().string() == adapterDir);
+  }
 }
