@@ -17,10 +17,17 @@ enum OptionGroup : unsigned {
   kRunOptions = 1u << 2,         ///< --dry-run
   kJsonOption = 1u << 3,         ///< --json
   kAdapterPathOption = 1u << 4,  ///< --adapter-path alone
+  kGuarded = 1u << 5,            ///< destructive: refused in production without --force
+  kStepsOption = 1u << 6,        ///< --steps N
 };
 
 struct Options {
   std::vector<std::string> positional;
+  std::string config;
+  std::string source;
+  std::string environment;
+  bool force = false;
+  long long steps = 0;  ///< 0: all
   std::string url;
   std::vector<std::string> adapterPath;
   double lockTimeoutSeconds = 60;
@@ -61,5 +68,8 @@ int runMigrateDown(Invocation& invocation);
 int runStatus(Invocation& invocation);
 int runInspect(Invocation& invocation);
 int runAdapters(Invocation& invocation);
+int runFresh(Invocation& invocation);
+int runRollback(Invocation& invocation);
+int runRepair(Invocation& invocation);
 
 }  // namespace jsorm::cli

@@ -19,7 +19,8 @@ namespace {
 
 void printGeneralHelp(std::ostream& os) {
   os << "jsorm " JSORM_VERSION_STRING " - schema migrations for C++ schema modules\n\n"
-        "Usage: jsorm COMMAND [MODULE SYMBOL] [options]\n\n"
+        "Usage: jsorm COMMAND [MODULE SYMBOL] [options]\n"
+        "With a jsorm.toml (here or in a parent folder) MODULE SYMBOL can be left out.\n\n"
         "Commands:\n";
   for (const auto& command : commands()) {
     os << fmt::format("  {:<16}{}\n", command.name, command.summary);
@@ -33,6 +34,21 @@ void printGeneralHelp(std::ostream& os) {
 
 po::options_description optionsFor(const Command& command, Options& o) {
   po::options_description all("Options");
+  if (command.groups & kSourceOptions) {
+    all.add_options()
+        ("config", po::value(&o.config)->value_name("FILE"),
+         "use this jsorm.toml (default: $JSORM_CONFIG, else the nearest jsorm.toml upwards)")
+        ("source", po::value(&o.source)->value_name("NAME"),
+         "the [migrationSources.NAME] to use instead of [defaults] migrationSource")
+        ("env", po::value(&o.environment)->value_name("NAME"),
+         "the environment (default: $JSORM_ENV, else the config's, else development)");
+  }
+  if (command.groups & kGuarded) {
+    all.add_options()("force", po::bool_switch(&o.force), "run even when the environment is production");
+  }
+  if (command.groups & kStepsOption) {
+    all.add_options()("steps", po::value(&o.steps)->value_name("N"), "roll back only the newest N migrations");
+  }
   if (command.groups & kConnectionOptions) {
     all.add_options()
         ("url", po::value(&o.url)->value_name("URL"),

@@ -1,21 +1,69 @@
 #include "source_loader.hpp"
 
+#include "config.hpp"
+
 #include <jsorm/adapter_plugin.hpp>
+#include <jsorm/error.hpp>
 #include <jsorm/runtime.hpp>
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace jsorm::cli {
+
+namespace {
+// The environment decides whether destructive commands need --force.
+std::string environmentOf(const Invocation& invocation, const std::optional<Config>& config) {
+  if (!invocation.options.environment.empty()) return invocation.options.environment;
+  if (const char* fromEnv = std::getenv("JSORM_ENV"); fromEnv && *fromEnv) return fromEnv;
+  if (config && !config->environment.empty()) return config->environment;
+  return "development";
+}
+
+void enforceGuard(const Invocation& invocation, const std::optional<Config>& config) {
+  if (!(invocation.command.groups & kGuarded) || invocation.options.force) return;
+  const std::string environment = environmentOf(invocation, config);
+  if (environment != "production") return;
+  throw GuardError(fmt::format("refusing to run {} in production: it can destroy data or history; check the target, "
+                               "then pass --force to run it anyway",
+                               invocation.command.name));
+}
+}  // namespace
 
 OpenedSource openMigrationSource(Invocation& invocation) {
   const auto& args = invocation.options.positional;
-  if (args.size() != 2) {
-    throw UsageError(fmt::format("expected MODULE SYMBOL (e.g. ./build/lib/libroles_users.so ormSource), got {} "
-                                 "argument{}",
+  if (!args.empty() && args.size() != 2) {
+    throw UsageError(fmt::format("expected MODULE SYMBOL (e.g. ./build/lib/libroles_users.so ormSource), or nothing "
+                                 "with a jsorm.toml; got {} argument{}",
                                  args.size(), args.size() == 1 ? "" : "s"));
   }
-  const auto module = SchemaModule::load(args[0]);
-  return {module.migrationSource(args[1]), args[0], args[1]};
+  std::optional<Config> config;
+  if (auto file = findConfigFile(invocation.options.config)) config = loadConfig(*file);
+  enforceGuard(invocation, config);
+
+  std::string module;
+  std::string symbol;
+  if (args.size() == 2) {
+    module = args[0];
+    symbol = args[1];
+  } else {
+    if (!config) {
+      throw UsageError("no MODULE SYMBOL given and no jsorm.toml found here or in any parent folder; pass MODULE "
+                       "SYMBOL, or --config FILE");
+    }
+    const SourceEntry& entry = selectSource(*config, invocation.options.source, false);
+    module = entry.module.string();
+    symbol = entry.exportName;
+    if (invocation.options.url.empty() && entry.url) {
+      invocation.options.url = resolveSqlitePath(
+          expandVariables(*entry.url, fmt::format("{}: migrationSources.{}.url", config->file.string(), entry.name)),
+          config->file.parent_path());
+      invocation.out.addSecret(passwordIn(invocation.options.url));
+    }
+  }
+  const auto loaded = SchemaModule::load(module);
+  return {loaded.migrationSource(symbol), module, symbol};
 }
 
 std::shared_ptr<Connection> openConnection(Invocation& invocation, const MigrationSource& source) {

@@ -1,0 +1,156 @@
+#include "config.hpp"
+
+#include <jsorm/error.hpp>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+
+namespace jsorm::cli {
+
+namespace {
+constexpr const char* kFileName = "jsorm.toml";
+
+std::string at(const std::filesystem::path& file, const toml::source_region& where) {
+  return fmt::format("{}:{}:{}", file.string(), where.begin.line, where.begin.column);
+}
+
+std::string requireString(const std::filesystem::path& file, const toml::table& table, const std::string& key,
+                          const std::string& path, bool required) {
+  const toml::node* node = table.get(key);
+  if (!node) {
+    if (required) throw ConfigError(fmt::format("{}: [{}] needs a `{}` string", file.string(), path, key));
+    return {};
+  }
+  const auto value = node->value<std::string>();
+  if (!value) throw ConfigError(fmt::format("{}: {}.{} must be a string", at(file, node->source()), path, key));
+  return *value;
+}
+
+std::map<std::string, SourceEntry> readSources(const std::filesystem::path& file, const toml::table& root,
+                                               const char* section) {
+  std::map<std::string, SourceEntry> sources;
+  const toml::node* node = root.get(section);
+  if (!node) return sources;
+  const toml::table* table = node->as_table();
+  if (!table) throw ConfigError(fmt::format("{}: [{}] must be a table", at(file, node->source()), section));
+  for (const auto& [key, value] : *table) {
+    const std::string name(key.str());
+    const std::string path = fmt::format("{}.{}", section, name);
+    const toml::table* entry = value.as_table();
+    if (!entry) throw ConfigError(fmt::format("{}: [{}] must be a table", at(file, value.source()), path));
+    SourceEntry source;
+    source.name = name;
+    source.module = (file.parent_path() / requireString(file, *entry, "module", path, true)).lexically_normal();
+    source.exportName = requireString(file, *entry, "export", path, true);
+    if (entry->get("url")) source.url = requireString(file, *entry, "url", path, true);
+    sources.emplace(name, std::move(source));
+  }
+  return sources;
+}
+}  // namespace
+
+std::optional<std::filesystem::path> findConfigFile(const std::string& explicitPath) {
+  if (!explicitPath.empty()) return std::filesystem::path(explicitPath);
+  if (const char* fromEnv = std::getenv("JSORM_CONFIG"); fromEnv && *fromEnv) return std::filesystem::path(fromEnv);
+  std::error_code ec;
+  for (auto dir = std::filesystem::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
+    const auto candidate = dir / kFileName;
+    std::error_code missing;
+    if (std::filesystem::is_regular_file(candidate, missing)) return candidate;
+    if (dir == dir.root_path()) break;
+  }
+  return std::nullopt;
+}
+
+Config loadConfig(const std::filesystem::path& file) {
+  {
+    std::ifstream probe(file);
+    if (!probe) {
+      std::error_code ec;
+      const bool exists = std::filesystem::exists(file, ec);
+      throw ConfigError(fmt::format("cannot read config {}: {}", file.string(),
+                                    exists ? "permission denied" : "no such file"));
+    }
+  }
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(fmt::format("{}: {}", at(file, e.source()), e.description()));
+  }
+  Config config;
+  config.file = std::filesystem::absolute(file).lexically_normal();
+  if (const toml::node* node = root.get("defaults")) {
+    const toml::table* defaults = node->as_table();
+    if (!defaults) throw ConfigError(fmt::format("{}: [defaults] must be a table", at(file, node->source())));
+    config.defaultMigrationSource = requireString(file, *defaults, "migrationSource", "defaults", false);
+    config.defaultGenerateSource = requireString(file, *defaults, "generateSource", "defaults", false);
+    config.environment = requireString(file, *defaults, "environment", "defaults", false);
+  }
+  config.migrationSources = readSources(config.file, root, "migrationSources");
+  config.generateSources = readSources(config.file, root, "generateSources");
+  return config;
+}
+
+std::string resolveSqlitePath(const std::string& url, const std::filesystem::path& base) {
+  const std::string scheme = "sqlite:";
+  if (url.rfind(scheme, 0) != 0) return url;
+  std::string path = url.substr(scheme.size());
+  if (path.rfind("//", 0) == 0) path.erase(0, 2);
+  if (path.empty() || path == ":memory:" || std::filesystem::path(path).is_absolute()) return url;
+  return scheme + (base / path).lexically_normal().string();
+}
+
+std::string expandVariables(const std::string& value, const std::string& where) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size();) {
+    if (value.compare(i, 2, "${") != 0) {
+      out += value[i++];
+      continue;
+    }
+    const auto end = value.find('}', i + 2);
+    if (end == std::string::npos) throw ConfigError(fmt::format("{}: unterminated ${{ in \"{}\"", where, value));
+    std::string name = value.substr(i + 2, end - i - 2);
+    std::optional<std::string> fallback;  // ${VAR:-fallback}, as in the shell
+    if (const auto dash = name.find(":-"); dash != std::string::npos) {
+      fallback = name.substr(dash + 2);
+      name.resize(dash);
+    }
+    const char* set = std::getenv(name.c_str());
+    if (set && *set) {
+      out += set;
+    } else if (fallback) {
+      out += *fallback;
+    } else {
+      throw ConfigError(fmt::format("{}: environment variable {} is not set; set it or pass --url", where, name));
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
+const SourceEntry& selectSource(const Config& config, const std::string& requested, bool generate) {
+  const auto& sources = generate ? config.generateSources : config.migrationSources;
+  const char* section = generate ? "generateSources" : "migrationSources";
+  std::string name = requested.empty() ? (generate ? config.defaultGenerateSource : config.defaultMigrationSource) : requested;
+  if (name.empty() && sources.size() == 1) name = sources.begin()->first;
+  if (name.empty()) {
+    throw ConfigError(fmt::format("{}: no source chosen; set [defaults] {} or pass --source NAME", config.file.string(),
+                                  generate ? "generateSource" : "migrationSource"));
+  }
+  auto found = sources.find(name);
+  if (found == sources.end()) {
+    std::vector<std::string> names;
+    for (const auto& [known, _] : sources) names.push_back(known);
+    throw ConfigError(fmt::format("{}: no [{}.{}]; it defines: {}", config.file.string(), section, name,
+                                  names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "))));
+  }
+  return found->second;
+}
+
+}  // namespace jsorm::cli

@@ -1,0 +1,28 @@
+#include "run_session.hpp"
+
+namespace jsorm::cli {
+
+void ProgressPrinter::migrationFinished(const std::string& name, Direction direction, std::chrono::milliseconds took) {
+  const std::string verb = direction == Direction::Up ? out_.green("applied    ") : out_.yellow("rolled back");
+  out_.line(fmt::format("  {} {} {}", verb, name, out_.dim(fmt::format("({} ms)", took.count()))));
+}
+
+void ProgressPrinter::statement(const std::string& sql) {
+  if (showStatements_) out_.result(sql + ";");
+}
+
+RunSession::RunSession(Invocation& invocation)
+    : invocation_(invocation),
+      opened_(openMigrationSource(invocation)),
+      connection_(openConnection(invocation, opened_.source())),
+      printer_(invocation.out, invocation.options.dryRun || invocation.options.verbose),
+      runner_(*connection_, opened_.source(), runOptions(invocation, printer_)) {}
+
+void RunSession::announce(const std::string& what) {
+  out().line(fmt::format("{}{} on {} (source {} from {})", dryRun() ? "Dry run: " : "", what, connection_->target(),
+                         opened_.symbol, opened_.module));
+}
+
+std::string plural(std::size_t n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
+
+}  // namespace jsorm::cli

@@ -1,0 +1,48 @@
+#pragma once
+// What every command that changes the database shares: the loaded source, its connection,
+// and a runner that prints a line per migration as it finishes.
+
+#include "cli.hpp"
+#include "source_loader.hpp"
+
+#include <jsorm/runner.hpp>
+
+#include <memory>
+#include <string>
+
+namespace jsorm::cli {
+
+class ProgressPrinter final : public RunObserver {
+ public:
+  ProgressPrinter(Output& out, bool showStatements) : out_(out), showStatements_(showStatements) {}
+  void migrationFinished(const std::string& name, Direction direction, std::chrono::milliseconds took) override;
+  void statement(const std::string& sql) override;
+
+ private:
+  Output& out_;
+  bool showStatements_;
+};
+
+class RunSession {
+ public:
+  explicit RunSession(Invocation& invocation);
+
+  Runner& runner() noexcept { return runner_; }
+  Connection& connection() noexcept { return *connection_; }
+  bool dryRun() const noexcept { return invocation_.options.dryRun; }
+  Output& out() noexcept { return invocation_.out; }
+  /// "[Dry run: ]<what> on <database> (source S from M)"
+  void announce(const std::string& what);
+
+ private:
+  Invocation& invocation_;
+  OpenedSource opened_;
+  std::shared_ptr<Connection> connection_;
+  ProgressPrinter printer_;
+  Runner runner_;
+};
+
+/// "1 migration", "3 migrations".
+std::string plural(std::size_t n, const char* word);
+
+}  // namespace jsorm::cli
