@@ -19,6 +19,7 @@ enum OptionGroup : unsigned {
   kAdapterPathOption = 1u << 4,  ///< --adapter-path alone
   kGuarded = 1u << 5,            ///< destructive: refused in production without --force
   kStepsOption = 1u << 6,        ///< --steps N
+  kGenerateOptions = 1u << 7,    ///< --name, --out, --check, --allow-dangerous
 };
 
 struct Options {
@@ -28,6 +29,10 @@ struct Options {
   std::string environment;
   bool force = false;
   long long steps = 0;  ///< 0: all
+  std::string migrationName;
+  std::string outDirectory;
+  bool check = false;
+  bool allowDangerous = false;
   std::string url;
   std::vector<std::string> adapterPath;
   double lockTimeoutSeconds = 60;
@@ -71,5 +76,6 @@ int runAdapters(Invocation& invocation);
 int runFresh(Invocation& invocation);
 int runRollback(Invocation& invocation);
 int runRepair(Invocation& invocation);
+int runGenerate(Invocation& invocation);
 
 }  // namespace jsorm::cli

@@ -37,6 +37,14 @@ const std::vector<Command>& commands() {
        "Rolls back every applied migration, newest first, each in its own transaction; --steps N rolls\n"
        "back only the newest N. Refuses before running anything if one of them cannot be reversed.",
        kSourceOptions | kConnectionOptions | kRunOptions | kGuarded | kStepsOption, &runRollback},
+      {"migrate:generate", "Write a migration from the models' changes", "jsorm migrate:generate [MODULE SYMBOL] [options]",
+       "Compares the generate source's models with its snapshot (snapshotPath), classifies each change\n"
+       "safe, review_required or dangerous, writes a timestamped C++ migration into migrations/ and\n"
+       "updates the snapshot. Build the module with jsorm_add_schema_module(... MIGRATIONS_DIR migrations)\n"
+       "and list registeredMigrations() in the source: the next build then picks the file up.\n"
+       "Dangerous changes (dropping tables or columns) are written to a .review file instead, with exit 12,\n"
+       "unless --allow-dangerous is given. Without MODULE SYMBOL the source is [generateSources] in jsorm.toml.",
+       kSourceOptions | kJsonOption | kGenerateOptions, &runGenerate},
       {"inspect", "List the sources a schema module exports", "jsorm inspect MODULE [options]",
        "Shows the jsorm version and ABI the module was built for, and every exported source.",
        kJsonOption, &runInspect},

@@ -14,6 +14,8 @@ enum ExitCode : int {
   kMigrationFailed = 7,   ///< a statement failed, or a rollback was refused before running
   kGuardRefused = 8,      ///< destructive command in production without --force
   kStatusNotCurrent = 10, ///< migrate:status found pending, missing or changed migrations
+  kModelsChanged = 11,    ///< migrate:generate --check: the models differ from the snapshot
+  kDangerousChange = 12,  ///< migrate:generate: a dangerous change needs --allow-dangerous
 };
 
 }  // namespace jsorm::cli

@@ -29,7 +29,8 @@ void printGeneralHelp(std::ostream& os) {
         "  --version       print the jsorm version and plugin ABI\n"
         "  --help          print this help\n\n"
         "Exit codes: 0 ok, 1 internal error, 2 usage, 3 config, 4 module, 5 schema definition,\n"
-        "6 connection/adapter, 7 migration failed or refused, 8 production guard, 10 status not current.\n";
+        "6 connection/adapter, 7 migration failed or refused, 8 production guard, 10 status not current,\n"
+        "11 generate --check found changes, 12 generate refused a dangerous change.\n";
 }
 
 po::options_description optionsFor(const Command& command, Options& o) {
@@ -48,6 +49,14 @@ po::options_description optionsFor(const Command& command, Options& o) {
   }
   if (command.groups & kStepsOption) {
     all.add_options()("steps", po::value(&o.steps)->value_name("N"), "roll back only the newest N migrations");
+  }
+  if (command.groups & kGenerateOptions) {
+    all.add_options()
+        ("name", po::value(&o.migrationName)->value_name("NAME"), "name the migration (default: from the changes)")
+        ("out", po::value(&o.outDirectory)->value_name("DIR"),
+         "write the migration here (default: migrations/ next to jsorm.toml, or in the current folder)")
+        ("check", po::bool_switch(&o.check), "write nothing; exit 11 when the models differ from the snapshot")
+        ("allow-dangerous", po::bool_switch(&o.allowDangerous), "write a migration that drops tables or columns");
   }
   if (command.groups & kConnectionOptions) {
     all.add_options()

@@ -66,6 +66,26 @@ OpenedSource openMigrationSource(Invocation& invocation) {
   return {loaded.migrationSource(symbol), module, symbol};
 }
 
+OpenedGenerateSource openGenerateSource(Invocation& invocation) {
+  const auto& args = invocation.options.positional;
+  if (!args.empty() && args.size() != 2) {
+    throw UsageError(fmt::format("expected MODULE SYMBOL (e.g. ./build/lib/libroles_users.so generateSource), or "
+                                 "nothing with a jsorm.toml; got {} argument{}",
+                                 args.size(), args.size() == 1 ? "" : "s"));
+  }
+  if (args.size() == 2) {
+    return {SchemaModule::load(args[0]).generateSource(args[1]), std::filesystem::current_path()};
+  }
+  const auto file = findConfigFile(invocation.options.config);
+  if (!file) {
+    throw UsageError("no MODULE SYMBOL given and no jsorm.toml found here or in any parent folder; pass MODULE "
+                     "SYMBOL, or --config FILE");
+  }
+  const Config config = loadConfig(*file);
+  const SourceEntry& entry = selectSource(config, invocation.options.source, true);
+  return {SchemaModule::load(entry.module).generateSource(entry.exportName), config.file.parent_path()};
+}
+
 std::shared_ptr<Connection> openConnection(Invocation& invocation, const MigrationSource& source) {
   const auto target = resolveConnection(source.adapter, invocation.options.url);
   invocation.out.addSecret(passwordIn(target.config.url));

@@ -8,6 +8,7 @@
 #include <jsorm/schema_module.hpp>
 
 #include <memory>
+#include <filesystem>
 #include <string>
 
 namespace jsorm::cli {
@@ -19,6 +20,16 @@ struct OpenedSource {
 
   const MigrationSource& source() const noexcept { return loaded.value; }
 };
+
+struct OpenedGenerateSource {
+  Loaded<MigrationGenerateSource> loaded;
+  /// Where relative paths (snapshot, migrations folder) start: the config's folder, or the
+  /// current folder in MODULE SYMBOL mode.
+  std::filesystem::path base;
+};
+
+/// The generate source from MODULE SYMBOL, or from jsorm.toml's [generateSources].
+OpenedGenerateSource openGenerateSource(Invocation& invocation);
 
 /// Loads MODULE and resolves SYMBOL from the positional arguments (legacy module-export mode).
 OpenedSource openMigrationSource(Invocation& invocation);

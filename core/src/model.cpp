@@ -62,6 +62,13 @@ Field Field::renamedFrom(std::string previousName) const {
   return with(spec_, [&](FieldSpec& s) { s.renamedFrom = std::move(previousName); });
 }
 
+Field Field::references(std::string table, std::string column) const {
+  return with(spec_, [&](FieldSpec& s) {
+    s.referencesTable = std::move(table);
+    s.referencesColumn = std::move(column);
+  });
+}
+
 Field FieldFactory::number() const { return ofType(FieldType::Number); }
 Field FieldFactory::bigint() const { return ofType(FieldType::BigInt); }
 Field FieldFactory::real() const { return ofType(FieldType::Real); }

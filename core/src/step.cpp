@@ -85,7 +85,11 @@ std::string defaultIndexName(const std::string& table, const std::vector<std::st
 std::vector<ColumnDef> resolveColumns(const std::string& table, const std::string& name, const Field& field) {
   const FieldSpec& spec = field.spec();
   if (spec.type == FieldType::ManyToMany) return {};
-  if (spec.type != FieldType::BelongsTo) return {ColumnDef{name, spec, std::nullopt}};
+  if (spec.type != FieldType::BelongsTo) {
+    std::optional<ForeignKey> references;
+    if (!spec.referencesTable.empty()) references = ForeignKey{spec.referencesTable, spec.referencesColumn};
+    return {ColumnDef{name, spec, std::move(references)}};
+  }
 
   const Model target(spec.target ? spec.target : std::make_shared<const ModelData>());
   const auto* key = target.primaryKey();

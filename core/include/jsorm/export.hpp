@@ -1,7 +1,11 @@
 #pragma once
 /// Exporting migration sources from a schema module.
 
+#include <jsorm/migration.hpp>
 #include <jsorm/module_info.hpp>
+
+#include <algorithm>
+#include <vector>
 
 #include <boost/dll/alias.hpp>
 
@@ -22,8 +26,40 @@ struct JSORM_HIDDEN SourceRegistrar {
   }
 };
 
+// Hidden: each module collects only its own migrations.
+JSORM_HIDDEN inline std::vector<Migration>& registeredMigrationList() {
+  static std::vector<Migration> migrations;
+  return migrations;
+}
+
+/// Adds a migration file's migration to its module's list while the module loads.
+struct JSORM_HIDDEN MigrationRegistrar {
+  explicit MigrationRegistrar(const Migration& migration) { registeredMigrationList().push_back(migration); }
+};
+
 }  // namespace detail
+
+/// The migrations of this module registered with JSORM_MIGRATION (the files
+/// `migrate:generate` writes), ordered by name, which starts with their timestamp.
+JSORM_HIDDEN inline std::vector<Migration> registeredMigrations() {
+  auto migrations = detail::registeredMigrationList();
+  std::stable_sort(migrations.begin(), migrations.end(),
+                   [](const Migration& a, const Migration& b) { return a.name < b.name; });
+  return migrations;
+}
+
+/// `migrations` followed by the registered ones: hand-written history first, generated after.
+JSORM_HIDDEN inline std::vector<Migration> withRegisteredMigrations(std::vector<Migration> migrations) {
+  for (auto& migration : registeredMigrations()) migrations.push_back(std::move(migration));
+  return migrations;
+}
+
 JSORM_NAMESPACE_END
+
+/// Registers a migration defined in its own file, so the next build of the module picks it
+/// up without editing any list: `JSORM_MIGRATION(migration);`
+#define JSORM_MIGRATION(VARIABLE) \
+  static const ::jsorm::detail::MigrationRegistrar jsormMigrationRegistrar_##VARIABLE { VARIABLE }
 
 /// The module's entry point: its ABI stamp and the list of its exports.
 extern "C" JSORM_API __attribute__((used)) inline const ::jsorm::detail::ModuleInfo* jsorm_module_info() noexcept {

@@ -49,6 +49,8 @@ struct FieldSpec {
   std::string defaultSql;   ///< defaultRaw(sql), rendered verbatim
   std::string renamedFrom;  ///< the column's previous name, for the generator
   std::shared_ptr<const ModelData> target;  ///< belongsTo / manyToMany
+  std::string referencesTable;              ///< references(table, column) on a plain column
+  std::string referencesColumn;
 };
 
 /// A field declaration; modifiers return a modified copy so they chain.
@@ -75,6 +77,8 @@ class JSORM_API Field {
   Field defaultRaw(std::string sql) const;
   /// Declares the column's previous name so the generator emits a rename.
   Field renamedFrom(std::string previousName) const;
+  /// A foreign key on a plain column, as generated migrations write a belongsTo column.
+  Field references(std::string table, std::string column = "id") const;
 
   const FieldSpec& spec() const noexcept { return spec_; }
 

@@ -1,0 +1,53 @@
+#pragma once
+/// migrate:generate: the difference between a snapshot and the models, classified, and the
+/// C++ migration file that applies it.
+
+#include <jsorm/api.hpp>
+#include <jsorm/snapshot.hpp>
+
+#include <string>
+#include <vector>
+
+JSORM_NAMESPACE_BEGIN
+
+/// How much a change can hurt existing data or running code.
+enum class Risk {
+  Safe,            ///< new table, nullable column, index
+  ReviewRequired,  ///< may fail on existing rows or break readers: NOT NULL without default, unique, narrowing, renames
+  Dangerous,       ///< loses data: dropping a table or a column
+};
+
+JSORM_API const char* riskName(Risk risk) noexcept;
+
+/// One change between snapshot and models, with the code that applies and undoes it.
+struct SchemaChange {
+  Risk risk = Risk::Safe;
+  std::string summary;            ///< e.g. "add column users.timezone (nullable)"
+  std::vector<std::string> up;    ///< C++ builder expressions, e.g. `t.addColumn(...)`
+  std::vector<std::string> down;  ///< expressions that undo `up`, in order
+  /// No builder operation expresses it (a column's type, nullability or default): the file
+  /// carries a TODO for hand-written SQL instead of code.
+  bool manual = false;
+};
+
+struct JSORM_API SchemaDiff {
+  std::vector<SchemaChange> changes;  ///< in the order the migration applies them
+  /// Things to tell the user that are not changes: pivot tables found, possible renames.
+  std::vector<std::string> notes;
+
+  bool empty() const noexcept { return changes.empty(); }
+  bool has(Risk risk) const noexcept;
+};
+
+/// What changed from `before` (the snapshot) to `after` (the models' snapshot).
+JSORM_API SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after);
+
+/// A C++ source file holding one migration named `migrationName` that applies `diff`,
+/// registered with JSORM_MIGRATION so the module's next build picks it up.
+JSORM_API std::string migrationFileText(const SchemaDiff& diff, const std::string& migrationName,
+                                        const std::string& headerComment);
+
+/// A C++ string literal for `text`.
+JSORM_API std::string cppString(const std::string& text);
+
+JSORM_NAMESPACE_END

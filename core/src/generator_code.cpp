@@ -1,0 +1,136 @@
+// C++ text for generated migrations: literals, fields, models and the migration file.
+
+#include "generator_code.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <climits>
+
+JSORM_NAMESPACE_BEGIN
+
+std::string cppString(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        // Octal escapes stop after three digits, so a following digit cannot join them.
+        if (c < 0x20 || c == 0x7f) out += fmt::format("\\{:03o}", c);
+        else out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+namespace detail {
+
+std::string literalCode(const Literal& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          return v ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          return v >= INT_MIN && v <= INT_MAX ? fmt::format("{}", v) : fmt::format("{}LL", v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          std::string text = fmt::format("{}", v);
+          if (text.find_first_of(".e") == std::string::npos) text += ".0";
+          return text;
+        } else {
+          return cppString(v);
+        }
+      },
+      value);
+}
+
+std::string fieldCode(const ColumnSnapshot& c) {
+  std::string code;
+  switch (c.type) {
+    case FieldType::Decimal: code = fmt::format("t.decimal({}, {})", c.precision, c.scale); break;
+    case FieldType::String: code = c.length == 255 || c.length == 0 ? "t.string()" : fmt::format("t.string({})", c.length); break;
+    default: code = fmt::format("t.{}()", fieldTypeName(c.type)); break;
+  }
+  if (c.primary) code += ".primary()";
+  if (c.nullable) code += ".optional()";
+  if (c.unique) code += ".unique()";
+  if (c.index) code += ".index()";
+  if (c.defaultValue) code += fmt::format(".defaultTo({})", literalCode(*c.defaultValue));
+  if (!c.defaultSql.empty()) code += fmt::format(".defaultRaw({})", cppString(c.defaultSql));
+  if (c.references) {
+    code += fmt::format(".references({}, {})", cppString(c.references->table), cppString(c.references->column));
+  }
+  return code;
+}
+
+std::vector<std::string> createTableCode(const TableSnapshot& table) {
+  // One field per line, indented to sit inside the generated Steps{...} list.
+  std::string fields;
+  for (const auto& c : table.columns) fields += fmt::format("              {{{}, {}}},\n", cppString(c.name), fieldCode(c));
+  std::vector<std::string> code{
+      fmt::format("t.createTable(defineModel({}, {{\n{}          }}))", cppString(table.name), fields)};
+  for (const auto& index : table.indexes) {
+    if (!impliedByColumn(table.name, index, table.columns)) code.push_back(createIndexCode(table.name, index));
+  }
+  return code;
+}
+
+std::string createIndexCode(const std::string& table, const IndexSnapshot& index) {
+  std::vector<std::string> columns;
+  for (const auto& c : index.columns) columns.push_back(cppString(c));
+  std::vector<std::string> options;
+  if (index.name != defaultIndexName(table, index.columns, index.unique)) options.push_back(".name = " + cppString(index.name));
+  if (index.unique) options.push_back(".unique = true");
+  return fmt::format("t.createIndex({}, {{{}}}{})", cppString(table), fmt::join(columns, ", "),
+                     options.empty() ? "" : fmt::format(", {{{}}}", fmt::join(options, ", ")));
+}
+
+bool impliedByColumn(const std::string& table, const IndexSnapshot& index, const std::vector<ColumnSnapshot>& columns) {
+  if (index.columns.size() != 1) return false;
+  for (const auto& c : columns) {
+    if (c.name != index.columns[0]) continue;
+    if (index.unique ? c.unique : c.index) return index.name == defaultIndexName(table, {c.name}, index.unique);
+  }
+  return false;
+}
+
+}  // namespace detail
+
+std::string migrationFileText(const SchemaDiff& diff, const std::string& migrationName, const std::string& headerComment) {
+  std::string out;
+  for (std::size_t start = 0; start < headerComment.size();) {
+    const auto end = std::min(headerComment.find('\n', start), headerComment.size());
+    out += "// " + headerComment.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  out += "#include <jsorm/jsorm.hpp>\n\nusing namespace jsorm;\n\nnamespace {\n";
+  out += "const Migration migration = defineMigration({\n";
+  out += fmt::format("    .name = {},\n", cppString(migrationName));
+
+  auto body = [&](bool up) {
+    std::string text = fmt::format("    .{} = [](Builder& t) {{\n      return Steps{{\n", up ? "up" : "down");
+    std::vector<const SchemaChange*> order;
+    for (const auto& change : diff.changes) order.push_back(&change);
+    if (!up) std::reverse(order.begin(), order.end());
+    for (const SchemaChange* change : order) {
+      text += fmt::format("          // {}: {}\n", riskName(change->risk), change->summary);
+      if (change->manual) {
+        text += "          // TODO: no builder operation expresses this change; write it for your database, e.g.\n"
+                "          // t.rawSql(\"ALTER TABLE ...\", \"ALTER TABLE ...\"),\n";
+        continue;
+      }
+      for (const auto& step : up ? change->up : change->down) text += "          " + step + ",\n";
+    }
+    return text + "      };\n    },\n";
+  };
+  out += body(true);
+  out += body(false);
+  out += "});\n}  // namespace\n\nJSORM_MIGRATION(migration);\n";
+  return out;
+}
+
+JSORM_NAMESPACE_END
