@@ -22,13 +22,16 @@ enum OptionGroup : unsigned {
   kGenerateOptions = 1u << 7,    ///< --name, --out, --check, --allow-dangerous
 };
 
+/// --steps not given.
+inline constexpr long long kAllSteps = -9223372036854775807LL - 1;
+
 struct Options {
   std::vector<std::string> positional;
   std::string config;
   std::string source;
   std::string environment;
   bool force = false;
-  long long steps = 0;  ///< 0: all
+  long long steps = kAllSteps;  ///< kAllSteps: not given, roll back everything
   std::string migrationName;
   std::string outDirectory;
   bool check = false;

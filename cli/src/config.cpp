@@ -45,7 +45,9 @@ std::map<std::string, SourceEntry> readSources(const std::filesystem::path& file
     if (!entry) throw ConfigError(fmt::format("{}: [{}] must be a table", at(file, value.source()), path));
     SourceEntry source;
     source.name = name;
-    source.module = (file.parent_path() / requireString(file, *entry, "module", path, true)).lexically_normal();
+    source.where = fmt::format("{}: {}", file.string(), path);
+    source.base = file.parent_path();
+    source.module = requireString(file, *entry, "module", path, true);
     source.exportName = requireString(file, *entry, "export", path, true);
     if (entry->get("url")) source.url = requireString(file, *entry, "url", path, true);
     sources.emplace(name, std::move(source));
@@ -53,6 +55,17 @@ std::map<std::string, SourceEntry> readSources(const std::filesystem::path& file
   return sources;
 }
 }  // namespace
+
+std::filesystem::path SourceEntry::modulePath() const {
+  return (base / expandVariables(module, where + ".module")).lexically_normal();
+}
+
+std::string SourceEntry::exportSymbol() const { return expandVariables(exportName, where + ".export"); }
+
+std::optional<std::string> SourceEntry::connectionUrl() const {
+  if (!url) return std::nullopt;
+  return resolveSqlitePath(expandVariables(*url, where + ".url"), base);
+}
 
 std::optional<std::filesystem::path> findConfigFile(const std::string& explicitPath) {
   if (!explicitPath.empty()) return std::filesystem::path(explicitPath);
@@ -88,9 +101,13 @@ Config loadConfig(const std::filesystem::path& file) {
   if (const toml::node* node = root.get("defaults")) {
     const toml::table* defaults = node->as_table();
     if (!defaults) throw ConfigError(fmt::format("{}: [defaults] must be a table", at(file, node->source())));
-    config.defaultMigrationSource = requireString(file, *defaults, "migrationSource", "defaults", false);
-    config.defaultGenerateSource = requireString(file, *defaults, "generateSource", "defaults", false);
-    config.environment = requireString(file, *defaults, "environment", "defaults", false);
+    auto value = [&](const char* key) {
+      return expandVariables(requireString(file, *defaults, key, "defaults", false),
+                             fmt::format("{}: defaults.{}", file.string(), key));
+    };
+    config.defaultMigrationSource = value("migrationSource");
+    config.defaultGenerateSource = value("generateSource");
+    config.environment = value("environment");
   }
   config.migrationSources = readSources(config.file, root, "migrationSources");
   config.generateSources = readSources(config.file, root, "generateSources");

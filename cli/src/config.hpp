@@ -8,13 +8,21 @@
 
 namespace jsorm::cli {
 
-/// One `[migrationSources.NAME]` or `[generateSources.NAME]` table.
+/// One `[migrationSources.NAME]` or `[generateSources.NAME]` table. Values keep their
+/// `${VAR}` references until used, so an unset variable matters only to the source using it.
 struct SourceEntry {
   std::string name;
-  std::filesystem::path module;  ///< resolved against the config file's folder
+  std::string where;  ///< "<file>: migrationSources.NAME", for messages
+  std::filesystem::path base;  ///< the config file's folder
+  std::string module;
   std::string exportName;
-  /// Replaces the source's connection; `${VAR}` not yet expanded (see expandVariables).
   std::optional<std::string> url;
+
+  /// The module path with variables expanded, relative to the config file.
+  std::filesystem::path modulePath() const;
+  std::string exportSymbol() const;
+  /// The url with variables expanded and a relative sqlite: path made relative to `base`.
+  std::optional<std::string> connectionUrl() const;
 };
 
 struct Config {

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 namespace jsorm::cli {
@@ -23,7 +25,9 @@ std::string environmentOf(const Invocation& invocation, const std::optional<Conf
 
 void enforceGuard(const Invocation& invocation, const std::optional<Config>& config) {
   if (!(invocation.command.groups & kGuarded) || invocation.options.force) return;
-  const std::string environment = environmentOf(invocation, config);
+  std::string environment = environmentOf(invocation, config);
+  std::transform(environment.begin(), environment.end(), environment.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (environment != "production") return;
   throw GuardError(fmt::format("refusing to run {} in production: it can destroy data or history; check the target, "
                                "then pass --force to run it anyway",
@@ -53,13 +57,13 @@ OpenedSource openMigrationSource(Invocation& invocation) {
                        "SYMBOL, or --config FILE");
     }
     const SourceEntry& entry = selectSource(*config, invocation.options.source, false);
-    module = entry.module.string();
-    symbol = entry.exportName;
-    if (invocation.options.url.empty() && entry.url) {
-      invocation.options.url = resolveSqlitePath(
-          expandVariables(*entry.url, fmt::format("{}: migrationSources.{}.url", config->file.string(), entry.name)),
-          config->file.parent_path());
-      invocation.out.addSecret(passwordIn(invocation.options.url));
+    module = entry.modulePath().string();
+    symbol = entry.exportSymbol();
+    if (invocation.options.url.empty()) {
+      if (auto url = entry.connectionUrl()) {
+        invocation.options.url = *url;
+        invocation.out.addSecret(passwordIn(*url));
+      }
     }
   }
   const auto loaded = SchemaModule::load(module);
@@ -83,7 +87,7 @@ OpenedGenerateSource openGenerateSource(Invocation& invocation) {
   }
   const Config config = loadConfig(*file);
   const SourceEntry& entry = selectSource(config, invocation.options.source, true);
-  return {SchemaModule::load(entry.module).generateSource(entry.exportName), config.file.parent_path()};
+  return {SchemaModule::load(entry.modulePath()).generateSource(entry.exportSymbol()), config.file.parent_path()};
 }
 
 std::shared_ptr<Connection> openConnection(Invocation& invocation, const MigrationSource& source) {

@@ -53,7 +53,7 @@ TEST_CASE("migrate:repair --help shows the guard, config and run options") {
   checkOptions(r, {"--force", "--env", "--config", "--source", "--dry-run", "--url"}, {"--steps", "--json"});
 }
 
-TEST_CASE("migrate:down --help offers --force and the config options; migrate and migrate:status the config options") {
+TEST_CASE("migrate:down --help offers --force and the config options, migrate and migrate:status the config options") {
   ConfigFixture f;
   const auto down = help(f, "migrate:down");
   REQUIRE(down.exitCode == 0);

@@ -319,3 +319,30 @@ TEST_CASE("MODULE without SYMBOL is a usage error even with a jsorm.toml") {
   CHECK_ONE_ERROR_LINE(r, 2);
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
+
+TEST_CASE("a password in the config's url is never printed") {
+  ConfigFixture f;
+  SECTION("written in the config") {
+    f.writeConfig(defaultsTable("main") +
+                  sourceTable("main", "goodSource", kCases, "postgres://app:hunter2secret@127.0.0.1:1/appdb"));
+    const auto r = f.run({"migrate"});
+    CHECK_ONE_ERROR_LINE(r, 6);
+    CHECK_FALSE(contains(r.out + r.err, "hunter2secret"));
+  }
+  SECTION("from ${VAR}") {
+    f.writeConfig(defaultsTable("main") + sourceTable("main", "goodSource", kCases, "${JSORM_TEST_URL}"));
+    const auto r = f.run({"migrate:status"}, {{"JSORM_TEST_URL", "postgres://app:hunter2secret@127.0.0.1:1/appdb"}});
+    CHECK_ONE_ERROR_LINE(r, 6);
+    CHECK_FALSE(contains(r.out + r.err, "hunter2secret"));
+  }
+  CHECK_FALSE(std::filesystem::exists(f.db));
+}
+
+TEST_CASE("${VAR} in a source's module is expanded from the environment") {
+  ConfigFixture f;
+  f.writeConfig(defaultsTable("main") + sourceTable("main", "goodSource", "${JSORM_TEST_LIBDIR}/libfixture_cases.so"));
+  const auto r = f.run({"migrate"}, {{"JSORM_TEST_LIBDIR", kFixtureDir}});
+  INFO(describe(r));
+  CHECK(r.exitCode == 0);
+  CHECK(trackedNames(f.db) == kGood);
+}

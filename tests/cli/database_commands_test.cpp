@@ -218,3 +218,13 @@ TEST_CASE("db:rollback --dry-run prints the rollback and changes nothing") {
   CHECK(f.dbBytes() == before);
   CHECK(trackedNames(f.db) == kGood);
 }
+
+TEST_CASE("db:rollback --steps 0 is a usage error and rolls back nothing") {
+  ThreeBatches f;
+  const auto before = f.dbBytes();
+  const auto r = f.legacy("db:rollback", "goodSource", {"--steps", "0"});
+  CHECK_ONE_ERROR_LINE(r, 2);
+  CHECK(contains(r.err, "steps"));
+  CHECK(f.dbBytes() == before);
+  CHECK(trackedNames(f.db) == kGood);
+}

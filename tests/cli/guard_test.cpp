@@ -187,3 +187,16 @@ TEST_CASE("outside production the destructive commands need no --force") {
   REQUIRE_OK(f.run({"migrate:repair"}));
   CHECK(trackedNames(f.db) == kGood);
 }
+
+TEST_CASE("${VAR} in [defaults] environment is expanded, so production is guarded") {
+  ConfigFixture f;
+  f.writeConfig("[defaults]\nmigrationSource = \"main\"\nenvironment = \"${JSORM_TEST_APP_ENV}\"\n\n" +
+                sourceTable("main", "goodSource"));
+  const Env env{{"JSORM_TEST_APP_ENV", "production"}};
+  REQUIRE_OK(f.run({"migrate"}, env));
+  const auto before = f.dbBytes();
+  const auto r = f.run({"db:rollback"}, env);
+  CHECK_ONE_ERROR_LINE(r, 8);
+  CHECK(f.dbBytes() == before);
+  CHECK(trackedNames(f.db) == kGood);
+}

@@ -38,7 +38,7 @@ TEST_CASE("jsorm migrate --help shows the connection and run options") {
   const auto r = f.jsorm({"migrate", "--help"});
   INFO(describe(r));
   CHECK(r.exitCode == 0);
-  CHECK(contains(r.out, "jsorm migrate MODULE SYMBOL"));
+  CHECK(contains(r.out, "jsorm migrate [MODULE SYMBOL]"));
   for (const char* option : {"--url", "--adapter-path", "--lock-timeout", "--dry-run", "--quiet", "--verbose"}) {
     INFO(option);
     CHECK(contains(r.out, option));

@@ -50,7 +50,7 @@ TEST_CASE("each field factory records its field type") {
 }
 
 TEST_CASE("a new field is required, not primary, not unique, unindexed and has no default") {
-  const FieldSpec& spec = t.string().spec();
+  const FieldSpec spec = t.string().spec();
   CHECK_FALSE(spec.primary);
   CHECK_FALSE(spec.unique);
   CHECK_FALSE(spec.optional);

@@ -16,9 +16,11 @@ int runFresh(Invocation& invocation) {
 }
 
 int runRollback(Invocation& invocation) {
-  if (invocation.options.steps < 0) throw UsageError("--steps must be a positive number");
+  if (invocation.options.steps != kAllSteps && invocation.options.steps < 1) {
+    throw UsageError("--steps must be a positive number");
+  }
   RunSession session(invocation);
-  const bool limited = invocation.options.steps > 0;
+  const bool limited = invocation.options.steps != kAllSteps;
   session.announce(limited ? fmt::format("Rolling back the newest {}", plural(invocation.options.steps, "migration"))
                            : "Rolling back every batch");
   const RunResult result =

@@ -1,0 +1,375 @@
+#!/usr/bin/env bash
+# Runs jsorm against its lower bounds, alternating the two, on a fresh database each
+# repetition, and writes the results table.
+#
+#   bench/run.sh [--reps K] [--n N] [--status-n M] [--compile-reps C] [--only LIST]
+#                [--build-dir DIR] [--out DIR] [--no-build] [--keep-work]
+#
+#   --reps K          repetitions of each timed pair (default 5); the short read-only
+#                     commands (status, --version) run 6*K pairs
+#   --n N             migrations in the main workload (default 1000)
+#   --status-n M      migrations for the absolute status benchmark (default 10000)
+#   --compile-reps C  compiles of the N-migration module at -O2 (default 2; each takes minutes)
+#   --only LIST       comma-separated subset of: migrate,rollback,status,status_big,version,
+#                     sqlite,compile (default: all). RSS comes with migrate.
+#   --build-dir DIR   default /work/main/build-bench (configured and built unless --no-build)
+#   --out DIR         results folder (default bench/results/latest): summary.md, samples.tsv,
+#                     machine.txt, compile logs
+#   --keep-work       keep the SQL scripts and database files (in a temporary folder)
+#
+# What is compared (lower bound in brackets), each pair alternating which runs first:
+#   migrate   jsorm migrate on a fresh PostgreSQL database       [psql -f pg_N.sql]
+#   rollback  jsorm db:rollback --force of all N                  [psql -f pg_rollback_N.sql]
+#   status    jsorm migrate:status, N applied                     [psql -c the tracking query]
+#   status_big jsorm migrate:status, M applied (absolute target)  [psql -c, for reference]
+#   version   jsorm --version                                     [psql --version]
+#   sqlite    jsorm migrate on a new SQLite file                  [sqlite3 FILE < sqlite_N.sql]
+#   compile   c++ -O2 of the generated N-migration module (absolute target), /usr/bin/time -v
+# The PostgreSQL cluster is a throwaway one (scripts/pg-test-cluster.sh), stopped at exit.
+set -euo pipefail
+here=$(cd -- "$(dirname -- "$0")" && pwd)
+root=$(cd -- "$here/.." && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
+reps=5
+n=1000
+status_n=10000
+compile_reps=2
+only="migrate,rollback,status,status_big,version,sqlite,compile"
+build_dir=$root/build-bench
+out=$here/results/latest
+do_build=yes
+keep_work=""
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --reps) reps=$2; shift 2 ;;
+    --n) n=$2; shift 2 ;;
+    --status-n) status_n=$2; shift 2 ;;
+    --compile-reps) compile_reps=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --build-dir) build_dir=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --no-build) do_build=""; shift ;;
+    --keep-work) keep_work=yes; shift ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for v in "$reps" "$n" "$status_n" "$compile_reps"; do
+  [[ "$v" =~ ^[1-9][0-9]*$ ]] || bench_die "--reps, --n, --status-n and --compile-reps take positive numbers"
+done
+wants() { [[ ",$only," == *",$1,"* ]]; }
+
+short_reps=$((6 * reps))
+mkdir -p -- "$out"
+out=$(cd -- "$out" && pwd)
+work=$(mktemp -d /tmp/jsorm-bench.XXXXXX)
+pg_dir=""
+cleanup() {
+  if [[ -n "$pg_dir" && -f "$pg_dir/env" ]]; then "$root/scripts/pg-test-cluster.sh" stop "$pg_dir" || true; fi
+  if [[ -z "$keep_work" ]]; then rm -rf -- "$work"; else echo "work files kept in $work" >&2; fi
+}
+trap cleanup EXIT
+
+log() { printf '[%s load %s] %s\n' "$(date +%T)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$*" >&2; }
+
+# --- build ----------------------------------------------------------------------------
+jsorm=$build_dir/bin/jsorm
+module=$build_dir/lib/libbench_$n.so
+module_big=$build_dir/lib/libbench_loop_$status_n.so
+if [[ -n $do_build ]]; then
+  log "building into $build_dir"
+  cmake -S "$root" -B "$build_dir" -DJSORM_BUILD_TESTS=OFF -DJSORM_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release \
+    -DJSORM_BENCH_SIZES="$n" -DJSORM_BENCH_LOOP_SIZES="$n;$status_n" >"$work/cmake.log" 2>&1 || {
+    keep_work=yes
+    bench_die "cmake configure failed; see $work/cmake.log"
+  }
+  cmake --build "$build_dir" -j2 --target jsorm jsorm_adapter_pg jsorm_adapter_sqlite "bench_$n" \
+    "bench_loop_$status_n" >"$work/build.log" 2>&1 || {
+    keep_work=yes
+    bench_die "build failed; see $work/build.log"
+  }
+fi
+[[ -x $jsorm ]] || bench_die "$jsorm is missing; build first (or drop --no-build)"
+[[ -f $module ]] || bench_die "$module is missing; build target bench_$n"
+
+# --- machine --------------------------------------------------------------------------
+{
+  echo "date: $(date -Is)"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+  echo "ram: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "kernel: $(uname -r)"
+  echo "os: $(. /etc/os-release && echo "$PRETTY_NAME")"
+  echo "compiler: $(c++ --version | head -n1)"
+  echo "postgres: $(/usr/lib/postgresql/15/bin/postgres --version)"
+  echo "psql: $PSQL ($("$PSQL" --version))"
+  echo "sqlite3: $(sqlite3 --version | cut -d' ' -f1)"
+  echo "filesystem of the work folder: $(df -T "$work" | awk 'NR == 2 { print $1, $2 }')"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$out/machine.txt"
+
+samples=$out/samples.tsv
+printf 'label\trep\twall_ms\tmaxrss_kb\tuser_s\tsys_s\tload1\n' >"$samples"
+
+# record LABEL REP WALL_MS RSS_KB USER SYS
+record() {
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$(cut -d' ' -f1 /proc/loadavg)" >>"$samples"
+}
+
+# timed LABEL REP [--stdin FILE] CMD...: one run under /usr/bin/time (peak RSS, CPU time);
+# wall time from $EPOCHREALTIME around it. Output goes to the work folder; a failure stops
+# the benchmark with the command's output.
+timed() {
+  local label=$1 rep=$2 stdin=/dev/null
+  shift 2
+  if [[ $1 == --stdin ]]; then
+    stdin=$2
+    shift 2
+  fi
+  local tf=$work/time.txt logf=$work/$label.log t0 t1 rc=0
+  t0=$EPOCHREALTIME
+  /usr/bin/time -f '%M %U %S' -o "$tf" "$@" <"$stdin" >"$logf" 2>&1 || rc=$?
+  t1=$EPOCHREALTIME
+  if [[ $rc -ne 0 ]]; then
+    keep_work=yes
+    tail -n 5 "$logf" >&2
+    bench_die "$label (rep $rep) exited $rc: $*"
+  fi
+  local rss user sys
+  read -r rss user sys <"$tf"
+  record "$label" "$rep" "$(elapsed_ms "$t0" "$t1")" "$rss" "$user" "$sys"
+}
+
+# quick LABEL REP CMD...: a short read-only command, timed without /usr/bin/time in the way
+# (its fork and exec cost ~1 ms, which matters at these durations); RSS is not recorded.
+quick() {
+  local label=$1 rep=$2 t0 t1 rc=0
+  shift 2
+  t0=$EPOCHREALTIME
+  "$@" >/dev/null 2>"$work/$label.err" || rc=$?
+  t1=$EPOCHREALTIME
+  [[ $rc -eq 0 ]] || bench_die "$label (rep $rep) exited $rc: $* ($(head -c 300 "$work/$label.err"))"
+  record "$label" "$rep" "$(elapsed_ms "$t0" "$t1")" "" "" ""
+}
+
+# pair REP FIRST_FN SECOND_FN: odd repetitions run jsorm first, even ones the baseline.
+pair() {
+  if (($1 % 2)); then "$2" "$1"; "$3" "$1"; else "$3" "$1"; "$2" "$1"; fi
+}
+
+# --- PostgreSQL cluster and SQL scripts -------------------------------------------------
+need_pg=""
+for s in migrate rollback status status_big; do wants $s && need_pg=yes; done
+if [[ -n $need_pg ]] || wants sqlite; then
+  pg_dir=$(mktemp -d /tmp/jsorm-bench-pg.XXXXXX)
+  rmdir -- "$pg_dir"
+  log "starting a throwaway PostgreSQL in $pg_dir"
+  "$root/scripts/pg-test-cluster.sh" start "$pg_dir" >/dev/null
+  admin_url=$(sed -n 's/^JSORM_TEST_PG_URL=//p' "$pg_dir/env")
+  bench_psql -A -t "$admin_url" -c "SELECT 'fsync=' || current_setting('fsync') || ' synchronous_commit=' ||
+    current_setting('synchronous_commit') || ' wal_sync_method=' || current_setting('wal_sync_method') ||
+    ' shared_buffers=' || current_setting('shared_buffers')" | sed 's/^/postgres settings: /' >>"$out/machine.txt"
+  log "deriving the baseline SQL from jsorm --dry-run (N=$n)"
+  "$here/make_sql.sh" "$jsorm" "$module" "$n" "$work/sql" "$admin_url" >/dev/null
+  url=$(url_for_db "$admin_url" bench)
+fi
+sql=$work/sql
+
+# --- (a)+(f) migrate N on PostgreSQL -----------------------------------------------------
+if wants migrate; then
+  log "migrate $n on PostgreSQL: $reps pairs"
+  migrate_jsorm() { pg_fresh "$admin_url" bench; timed pg_migrate_jsorm "$1" "$jsorm" migrate "$module" benchSource --url "$url" --quiet; }
+  migrate_psql() { pg_fresh "$admin_url" bench; timed pg_migrate_psql "$1" "$PSQL" -X -q -v ON_ERROR_STOP=1 -f "$sql/pg_$n.sql" "$url"; }
+  for ((r = 1; r <= reps; r++)); do pair "$r" migrate_jsorm migrate_psql; done
+fi
+
+# --- (b) roll back all N on PostgreSQL ---------------------------------------------------
+if wants rollback; then
+  log "rollback of $n on PostgreSQL: $reps pairs"
+  migrated_db() { pg_fresh "$admin_url" bench; pg_load "$url" "$sql/pg_$n.sql"; pg_checkpoint "$url"; }
+  rollback_jsorm() { migrated_db; timed pg_rollback_jsorm "$1" "$jsorm" db:rollback "$module" benchSource --url "$url" --force --quiet; }
+  rollback_psql() { migrated_db; timed pg_rollback_psql "$1" "$PSQL" -X -q -v ON_ERROR_STOP=1 -f "$sql/pg_rollback_$n.sql" "$url"; }
+  for ((r = 1; r <= reps; r++)); do pair "$r" rollback_jsorm rollback_psql; done
+fi
+
+# --- (c) status with N applied ----------------------------------------------------------
+status_query=$(cat "$sql/status.sql" 2>/dev/null || true)
+if wants status; then
+  log "status of $n on PostgreSQL: $short_reps pairs (read-only: one migrated database)"
+  pg_fresh "$admin_url" bench
+  "$jsorm" migrate "$module" benchSource --url "$url" --quiet
+  pg_checkpoint "$url"
+  status_jsorm() { quick pg_status_jsorm "$1" "$jsorm" migrate:status "$module" benchSource --url "$url"; }
+  status_psql() { quick pg_status_psql "$1" "$PSQL" -X -q -A -t -c "$status_query" "$url"; }
+  status_jsorm 0; status_psql 0  # warm-up (recorded as rep 0, left out of the statistics)
+  for ((r = 1; r <= short_reps; r++)); do pair "$r" status_jsorm status_psql; done
+  timed pg_status_jsorm_rss 1 "$jsorm" migrate:status "$module" benchSource --url "$url"
+fi
+
+# --- (d) status with M applied ----------------------------------------------------------
+if wants status_big; then
+  [[ -f $module_big ]] || bench_die "$module_big is missing; build target bench_loop_$status_n"
+  log "status of $status_n on PostgreSQL: preparing (jsorm migrate --dry-run, psql)"
+  pg_fresh "$admin_url" bench_big
+  big_url=$(url_for_db "$admin_url" bench_big)
+  "$jsorm" migrate "$module_big" benchSource --url "$big_url" --dry-run --no-color | dry_run_statements \
+    >"$work/pg_big.sql"
+  pg_load "$big_url" "$work/pg_big.sql"
+  bench_psql "$big_url" -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
+  log "status of $status_n on PostgreSQL: $short_reps pairs"
+  big_jsorm() { quick pg_status_big_jsorm "$1" "$jsorm" migrate:status "$module_big" benchSource --url "$big_url"; }
+  big_psql() { quick pg_status_big_psql "$1" "$PSQL" -X -q -A -t -c "$status_query" "$big_url"; }
+  big_jsorm 0; big_psql 0
+  for ((r = 1; r <= short_reps; r++)); do pair "$r" big_jsorm big_psql; done
+  timed pg_status_big_jsorm_rss 1 "$jsorm" migrate:status "$module_big" benchSource --url "$big_url"
+  bench_psql "$admin_url" -c "DROP DATABASE bench_big WITH (FORCE)" >/dev/null
+fi
+
+# --- (e) --version ----------------------------------------------------------------------
+if wants version; then
+  log "--version: $((short_reps * 2)) pairs, then hyperfine"
+  version_jsorm() { quick version_jsorm "$1" "$jsorm" --version; }
+  version_psql() { quick version_psql "$1" "$PSQL" --version; }
+  version_jsorm 0; version_psql 0
+  for ((r = 1; r <= short_reps * 2; r++)); do pair "$r" version_jsorm version_psql; done
+  timed version_jsorm_rss 1 "$jsorm" --version
+  if command -v hyperfine >/dev/null; then
+    hyperfine -N --warmup 5 --runs 100 --style basic "$jsorm --version" "$PSQL --version" \
+      --export-markdown "$out/hyperfine_version.md" >"$out/hyperfine_version.txt" 2>&1 || true
+  fi
+fi
+
+# --- (g) SQLite file, migrate N ---------------------------------------------------------
+if wants sqlite; then
+  log "migrate $n on a SQLite file: $reps pairs"
+  db=$work/bench.db
+  fresh_file() { rm -f -- "$db" "$db-journal" "$db-wal" "$db-shm" "$db-jsorm-lock"; sync; }
+  sqlite_jsorm() { fresh_file; timed sqlite_migrate_jsorm "$1" "$jsorm" migrate "$module" benchSource --url "sqlite:$db" --quiet; }
+  sqlite_cli() { fresh_file; timed sqlite_migrate_sqlite3 "$1" --stdin "$sql/sqlite_$n.sql" sqlite3 -bail "$db"; }
+  for ((r = 1; r <= reps; r++)); do pair "$r" sqlite_jsorm sqlite_cli; done
+fi
+
+# --- (h) compile the N-migration module at -O2 -------------------------------------------
+if wants compile; then
+  ccj=$build_dir/compile_commands.json
+  [[ -f $ccj ]] || bench_die "$ccj is missing (the bench targets export their compile commands)"
+  cmd=$(grep -o "\"command\": \"[^\"]*migrations_$n\\.cpp\"" "$ccj" | head -n1 | sed 's/^"command": "//; s/"$//' || true)
+  [[ -n $cmd ]] || bench_die "no compile command for migrations_$n.cpp in $ccj"
+  dir=$(grep -B1 -F "$cmd" "$ccj" | sed -n 's/.*"directory": "\(.*\)",/\1/p' | head -n1 || true)
+  # The build's own line at -O2 instead of the build type's optimisation level.
+  read -r -a argv <<<"$(sed -E 's/ -O[0-3s]( |$)/ -O2 /; s/ -o [^ ]+ -c / -o __OUT__ -c /' <<<"$cmd")"
+  for i in "${!argv[@]}"; do [[ ${argv[$i]} != __OUT__ ]] || argv[$i]=$work/migrations_$n.o; done
+  echo "${argv[*]}" >"$out/compile_command.txt"
+  log "compiling the $n-migration module at -O2: $compile_reps runs"
+  for ((r = 1; r <= compile_reps; r++)); do
+    t0=$EPOCHREALTIME
+    (cd -- "${dir:-$build_dir}" && /usr/bin/time -v "${argv[@]}") >"$out/compile_$r.log" 2>&1 ||
+      bench_die "compile failed; see $out/compile_$r.log"
+    t1=$EPOCHREALTIME
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/compile_$r.log")
+    user=$(sed -n 's/.*User time (seconds): //p' "$out/compile_$r.log")
+    sys=$(sed -n 's/.*System time (seconds): //p' "$out/compile_$r.log")
+    record compile_O2 "$r" "$(elapsed_ms "$t0" "$t1")" "$rss" "$user" "$sys"
+  done
+  # Linking the object into the module, for completeness (the target is about compiling).
+  link=$(cat "$build_dir/bench/CMakeFiles/bench_$n.dir/link.txt" 2>/dev/null || true)
+  if [[ -n $link ]]; then
+    read -r -a largv <<<"$(sed -E "s# [^ ]*migrations_$n\\.cpp\\.o# $work/migrations_$n.o#; s# -o [^ ]+# -o $work/libbench_$n.so#" <<<"$link")"
+    t0=$EPOCHREALTIME
+    (cd -- "$build_dir/bench" && /usr/bin/time -f '%M %U %S' -o "$work/link_time.txt" "${largv[@]}") >"$work/link.log" 2>&1 &&
+      { t1=$EPOCHREALTIME; read -r rss user sys <"$work/link_time.txt"; record link "1" "$(elapsed_ms "$t0" "$t1")" "$rss" "$user" "$sys"; } ||
+      log "link step failed (not part of the target); see $work/link.log"
+  fi
+fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
+
+# --- summary ----------------------------------------------------------------------------
+# stats LABEL -> "median min max maxrss median_cpu count" over repetitions >= 1
+stats() {
+  awk -F'\t' -v l="$1" '$1 == l && $2 >= 1 { w[++k] = $3; if ($4 > r) r = $4; c[k] = $5 + $6 }
+    END {
+      if (!k) { print "- - - - - 0"; exit }
+      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) { if (w[j] < w[i]) { t = w[i]; w[i] = w[j]; w[j] = t } if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t } }
+      m = (k % 2) ? w[(k + 1) / 2] : (w[k / 2] + w[k / 2 + 1]) / 2
+      mc = (k % 2) ? c[(k + 1) / 2] : (c[k / 2] + c[k / 2 + 1]) / 2
+      printf "%.1f %.1f %.1f %s %.3f %d\n", m, w[1], w[k], (r ? r : "-"), mc, k }' "$samples"
+}
+# paired LABEL_A LABEL_B -> "median min max" of the per-repetition ratios A/B
+paired() {
+  awk -F'\t' -v a="$1" -v b="$2" '$2 >= 1 && $1 == a { x[$2] = $3 } $2 >= 1 && $1 == b { y[$2] = $3 }
+    END {
+      k = 0; for (r in x) if (r in y && y[r] > 0) q[++k] = x[r] / y[r]
+      if (!k) { print "- - -"; exit }
+      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (q[j] < q[i]) { t = q[i]; q[i] = q[j]; q[j] = t }
+      m = (k % 2) ? q[(k + 1) / 2] : (q[k / 2] + q[k / 2 + 1]) / 2
+      printf "%.3f %.3f %.3f\n", m, q[1], q[k] }' "$samples"
+}
+mean_load() {
+  awk -F'\t' -v l="$1" '$1 ~ l && $2 >= 1 { s += $7; k++ } END { if (k) printf "%.2f", s / k; else print "-" }' "$samples"
+}
+fmt_ms() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else if (v >= 10000) printf "%.2f s", v / 1000; else printf "%.1f ms", v }'; }
+fmt_kb() { awk -v v="$1" 'BEGIN { if (v == "-" || v == "") print "-"; else printf "%.1f MB", v / 1024 }'; }
+verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-") print "n/a"; else print (v <= lim ? "met" : "**not met**") }'; }
+
+{
+  echo "# Results ($(date -Is))"
+  echo
+  echo "N=$n, status N=$status_n, $reps repetitions per timed pair ($short_reps for status and $((short_reps * 2)) for --version),"
+  echo "$compile_reps compile(s). Wall times: median (min–max). Ratio: median of the per-repetition ratios"
+  echo "jsorm/baseline (min–max), each pair run back to back in alternating order."
+  echo
+  echo "| measurement | jsorm | baseline | ratio | target | result | mean load1 |"
+  echo "|---|---|---|---|---|---|---|"
+  row_pair() {  # row_pair TITLE JSORM_LABEL BASE_LABEL BASE_NAME LIMIT
+    local a b p
+    read -r am amin amax arss acpu ak <<<"$(stats "$2")"
+    [[ $ak -gt 0 ]] || return 0
+    read -r bm bmin bmax brss bcpu bk <<<"$(stats "$3")"
+    read -r pm pmin pmax <<<"$(paired "$2" "$3")"
+    a="$(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax"))"
+    b="$4: $(fmt_ms "$bm") ($(fmt_ms "$bmin")–$(fmt_ms "$bmax"))"
+    [[ $arss == - ]] || a="$a, CPU $acpu s, RSS $(fmt_kb "$arss")"
+    [[ $brss == - ]] || b="$b, CPU $bcpu s, RSS $(fmt_kb "$brss")"
+    echo "| $1 | $a | $b | ${pm}× (${pmin}–${pmax}) | ≤ $5× | $(verdict "$pm" "$5") | $(mean_load "^($2|$3)\$") |"
+  }
+  row_pair "PG migrate $n" pg_migrate_jsorm pg_migrate_psql "psql -f" 1.05
+  row_pair "PG rollback all $n" pg_rollback_jsorm pg_rollback_psql "psql -f" 1.1
+  row_pair "PG status, $n applied" pg_status_jsorm pg_status_psql "psql -c query" 2
+  read -r am amin amax arss acpu ak <<<"$(stats pg_status_big_jsorm)"
+  if [[ $ak -gt 0 ]]; then
+    read -r bm bmin bmax _ _ _ <<<"$(stats pg_status_big_psql)"
+    read -r pm pmin pmax <<<"$(paired pg_status_big_jsorm pg_status_big_psql)"
+    echo "| PG status, $status_n applied | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")) | psql -c query: $(fmt_ms "$bm") ($(fmt_ms "$bmin")–$(fmt_ms "$bmax")) | ${pm}× | ≤ 50 ms | $(verdict "$am" 50) | $(mean_load '^pg_status_big_') |"
+  fi
+  read -r am amin amax arss acpu ak <<<"$(stats version_jsorm)"
+  if [[ $ak -gt 0 ]]; then
+    read -r bm bmin bmax _ _ _ <<<"$(stats version_psql)"
+    read -r pm pmin pmax <<<"$(paired version_jsorm version_psql)"
+    echo "| jsorm --version | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")) | psql --version: $(fmt_ms "$bm") ($(fmt_ms "$bmin")–$(fmt_ms "$bmax")) | ${pm}× | ≤ 10 ms | $(verdict "$am" 10) | $(mean_load '^version_') |"
+  fi
+  read -r am amin amax arss acpu ak <<<"$(stats pg_migrate_jsorm)"
+  if [[ $ak -gt 0 ]]; then
+    echo "| peak RSS, jsorm migrate $n (PG) | $(fmt_kb "$arss") (max of $ak runs) | – | – | ≤ 15 MB | $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1024 }')" 15) | |"
+  fi
+  row_pair "SQLite file migrate $n" sqlite_migrate_jsorm sqlite_migrate_sqlite3 "sqlite3 <" 1.1
+  read -r am amin amax arss acpu ak <<<"$(stats compile_O2)"
+  if [[ $ak -gt 0 ]]; then
+    echo "| compile $n-migration module, -O2 | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")), CPU $acpu s | – | – | ≤ 20 s | $(verdict "$(awk -v v="$am" 'BEGIN { print v / 1000 }')" 20) | $(mean_load '^compile_O2$') |"
+    echo "| peak RSS of that compile | $(fmt_kb "$arss") | – | – | ≤ 1 GB | $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1048576 }')" 1) | |"
+  fi
+  echo
+  echo "Other figures:"
+  for l in pg_status_jsorm_rss pg_status_big_jsorm_rss version_jsorm_rss link; do
+    read -r am _ _ arss acpu ak <<<"$(stats "$l")"
+    [[ $ak -gt 0 ]] && echo "- $l: $(fmt_ms "$am"), peak RSS $(fmt_kb "$arss"), CPU $acpu s"
+  done
+  [[ -f "$out/hyperfine_version.md" ]] && { echo; echo "hyperfine (-N, 100 runs each):"; echo; cat "$out/hyperfine_version.md"; }
+  echo
+  echo '```'
+  cat "$out/machine.txt"
+  echo '```'
+} >"$out/summary.md"
+cat "$out/summary.md"
