@@ -89,7 +89,7 @@ TEST_CASE("a source table without a module key exits 3 naming the key") {
   CHECK(contains(r.err, "migrationSources.main"));
 }
 
-TEST_CASE("--config naming a file that does not exist exits 3: no such file") {
+TEST_CASE("option --config naming a file that does not exist exits 3: no such file") {
   ConfigFixture f;
   const auto r = f.run({"migrate", "--config", "/nonexistent/jsorm.toml"});
   CHECK_ONE_ERROR_LINE(r, 3);
@@ -108,7 +108,7 @@ TEST_CASE("$JSORM_CONFIG naming a file that does not exist exits 3: no such file
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("--config naming a directory exits 3 naming it") {
+TEST_CASE("option --config naming a directory exits 3 naming it") {
   ConfigFixture f;
   const std::string folder = f.mkdirs("confdir");
   const auto r = f.run({"migrate", "--config", folder});

@@ -128,7 +128,7 @@ TEST_CASE("the only [migrationSources] table is used without [defaults]") {
 
 // ---- choosing a config or a source ---------------------------------------------------------
 
-TEST_CASE("--config FILE uses a config elsewhere instead of the jsorm.toml found upwards") {
+TEST_CASE("option --config FILE uses a config elsewhere instead of the jsorm.toml found upwards") {
   ConfigFixture f;
   // The discovered jsorm.toml would fail: its export does not exist.
   f.writeConfig(defaultsTable("main") + sourceTable("main", "noSuchExport"));
@@ -159,7 +159,7 @@ TEST_CASE("$JSORM_CONFIG picks a config elsewhere") {
   CHECK(trackedNames(f.db) == kGood);
 }
 
-TEST_CASE("--config wins over $JSORM_CONFIG") {
+TEST_CASE("option --config wins over $JSORM_CONFIG") {
   ConfigFixture f;
   const std::string broken = f.write("conf/broken.toml", defaultsTable("main") + sourceTable("main", "noSuchExport"));
   const std::string good = f.write("conf/good.toml", defaultsTable("main") + sourceTable("main", "goodSource"));
@@ -169,7 +169,7 @@ TEST_CASE("--config wins over $JSORM_CONFIG") {
   CHECK(trackedNames(f.db) == kGood);
 }
 
-TEST_CASE("--source NAME picks another [migrationSources.NAME]") {
+TEST_CASE("option --source NAME picks another [migrationSources.NAME]") {
   ConfigFixture f;
   f.writeConfig(defaultsTable("main") + sourceTable("main", "goodSource") + "\n" + sourceTable("notes", "evolvingSource"));
   const auto r = f.run({"migrate", "--source", "notes"});
@@ -231,7 +231,7 @@ TEST_CASE("a relative sqlite: url in the config is relative to the config's fold
   CHECK(f.run({"migrate:status"}).exitCode == 0);
 }
 
-TEST_CASE("--url overrides the config's url") {
+TEST_CASE("option --url overrides the config's url") {
   ConfigFixture f;
   f.writeConfig(defaultsTable("main") + sourceTable("main", "goodSource", kCases, "sqlite:config.db"));
   const auto r = f.run({"migrate", "--url", "sqlite:" + f.path("cli.db")});

@@ -65,7 +65,7 @@ TEST_CASE("destructive commands exit 8 in production without --force and change 
   CHECK(trackedNames(f.db) == kGood);
 }
 
-TEST_CASE("--force runs each destructive command in production") {
+TEST_CASE("option --force runs each destructive command in production") {
   const Way way = GENERATE(Way::Flag, Way::Variable, Way::Config);
   INFO(wayName(way));
   Production f(way);
@@ -125,7 +125,7 @@ TEST_CASE("migrate and migrate:status are not guarded in production") {
   CHECK(f.inProduction("migrate:status").exitCode == 0);
 }
 
-TEST_CASE("--env development overrides JSORM_ENV=production") {
+TEST_CASE("option --env development overrides JSORM_ENV=production") {
   Production f(Way::Variable);
   const auto r = f.run({"db:rollback", "--env", "development"}, {{"JSORM_ENV", "production"}});
   INFO(describe(r));
@@ -133,7 +133,7 @@ TEST_CASE("--env development overrides JSORM_ENV=production") {
   CHECK(trackedNames(f.db).empty());
 }
 
-TEST_CASE("--env development overrides the config's production environment") {
+TEST_CASE("option --env development overrides the config's production environment") {
   Production f(Way::Config);
   const auto r = f.run({"migrate:down", "--env", "development"});
   INFO(describe(r));
@@ -149,7 +149,7 @@ TEST_CASE("JSORM_ENV=development overrides the config's production environment")
   CHECK(trackedNames(f.db) == Names{"create-accounts"});
 }
 
-TEST_CASE("--env production refuses even when the config says development") {
+TEST_CASE("option --env production refuses even when the config says development") {
   ConfigFixture f;
   f.writeSimpleConfig("goodSource", "development");
   REQUIRE_OK(f.run({"migrate"}));
