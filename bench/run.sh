@@ -16,6 +16,9 @@
 #   --out DIR         results folder (default bench/results/latest): summary.md, samples.tsv,
 #                     machine.txt, compile logs
 #   --keep-work       keep the SQL scripts and database files (in a temporary folder)
+#   --pg-options STR  PGOPTIONS for the timed jsorm and psql commands alike, e.g.
+#                     "-c synchronous_commit=off" to take the per-COMMIT WAL flush (disk
+#                     latency, the noisiest part on a shared machine) out of both sides
 #
 # What is compared (lower bound in brackets), each pair alternating which runs first:
 #   migrate   jsorm migrate on a fresh PostgreSQL database       [psql -f pg_N.sql]
@@ -41,6 +44,7 @@ build_dir=$root/build-bench
 out=$here/results/latest
 do_build=yes
 keep_work=""
+pg_options=""
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -53,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     --out) out=$2; shift 2 ;;
     --no-build) do_build=""; shift ;;
     --keep-work) keep_work=yes; shift ;;
+    --pg-options) pg_options=$2; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -109,6 +114,7 @@ fi
   echo "sqlite3: $(sqlite3 --version | cut -d' ' -f1)"
   echo "filesystem of the work folder: $(df -T "$work" | awk 'NR == 2 { print $1, $2 }')"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  [[ -z $pg_options ]] || echo "PGOPTIONS of the timed commands: $pg_options"
 } >"$out/machine.txt"
 
 samples=$out/samples.tsv
@@ -131,7 +137,7 @@ timed() {
   fi
   local tf=$work/time.txt logf=$work/$label.log t0 t1 rc=0
   t0=$EPOCHREALTIME
-  /usr/bin/time -f '%M %U %S' -o "$tf" "$@" <"$stdin" >"$logf" 2>&1 || rc=$?
+  PGOPTIONS=$pg_options /usr/bin/time -f '%M %U %S' -o "$tf" "$@" <"$stdin" >"$logf" 2>&1 || rc=$?
   t1=$EPOCHREALTIME
   if [[ $rc -ne 0 ]]; then
     keep_work=yes
@@ -149,7 +155,7 @@ quick() {
   local label=$1 rep=$2 t0 t1 rc=0
   shift 2
   t0=$EPOCHREALTIME
-  "$@" >/dev/null 2>"$work/$label.err" || rc=$?
+  PGOPTIONS=$pg_options "$@" >/dev/null 2>"$work/$label.err" || rc=$?
   t1=$EPOCHREALTIME
   [[ $rc -eq 0 ]] || bench_die "$label (rep $rep) exited $rc: $* ($(head -c 300 "$work/$label.err"))"
   record "$label" "$rep" "$(elapsed_ms "$t0" "$t1")" "" "" ""
