@@ -2,7 +2,7 @@
 # Where the time goes, for the figures bench/run.sh reports. Run after run.sh (it uses the
 # same build); it starts and stops its own throwaway PostgreSQL.
 #
-#   bench/profile.sh [--n N] [--status-n M] [--only LIST] [--build-dir DIR] [--out DIR]
+#   bench/profile.sh [--n N] [--status-n M] [--compile-n C] [--only LIST] [--build-dir DIR] [--out DIR]
 #
 #   roundtrips  strace -c of jsorm migrate N and of psql -f pg_N.sql: sendto/recvfrom/poll
 #               counts (one sendto per statement = one network round trip)
@@ -14,7 +14,7 @@
 #   version     jsorm --version: libraries loaded, relocation time (LD_DEBUG=statistics)
 #   disk        pg_test_fsync on the work folder's disk: the cost of one WAL flush (COMMIT)
 #   rss         valgrind massif: jsorm's heap peak while migrating N and in status of M
-#   compile     the generated module at -O2 with -ftime-report (N=100 for speed), the same
+#   compile     the generated module at -O2 with -ftime-report (N=C, default 100), the same
 #               at other -O levels, and with headers in which Step, Field and Model have
 #               out-of-line copy/move/destructor (a copy of core/include, patched in the
 #               work folder; compile only, never linked)
@@ -36,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --n) n=$2; shift 2 ;;
     --status-n) status_n=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --compile-n) compile_n=$2; shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -141,6 +142,16 @@ perf_top() {  # perf_top DATA TITLE
   grep -E '^ +[0-9]' "$report" | sed -E 's/ +$//' >"$report.top" || true
   head -n 10 "$report.top" | sed 's/^/   /' | tee -a "$summary" >/dev/null
 }
+# Inclusive CPU share of jsorm's phases (needs --call-graph dwarf: the build has no frame pointers).
+phases() {
+  local report=$work/perf_children.txt
+  perf report -i "$1" --comm jsorm -g none --children --sort symbol --stdio >"$report" 2>/dev/null || true
+  say "-- inclusive share of jsorm's phases (perf report --children, jsorm process only)"
+  grep -E '^ +[0-9]' "$report" | sed -E 's/ +$//; s/ {2,}/  /g' | cut -c1-140 |
+    grep -E '\] (jsorm::cli::runStatus|jsorm::cli::openMigrationSource|jsorm::cli::openConnection|jsorm::v1::validate|jsorm::v1::Runner::Runner|jsorm::v1::Runner::status|jsorm::v1::Runner::statusOf|jsorm::v1::checksum.*|jsorm::v1::MigrationBody::build|jsorm::v1::\(anonymous namespace\)::Canonical::steps|jsorm::v1::Runner::readApplied|PQconnectdbParams|HMAC_Init_ex|_dl_open|fmt::v9::vformat.*|jsorm::cli::Output::result|jsorm::v1::Step::describe.*|jsorm::v1::defineModel|jsorm::v1::resolveTable) ' \
+    >"$report.top" || true
+  sed 's/^/   /' "$report.top" | tee -a "$summary" >/dev/null
+}
 if wants perf && command -v perf >/dev/null; then
   log "perf: migrate $n"
   pg_fresh "$admin_url" bench
@@ -150,8 +161,8 @@ if wants perf && command -v perf >/dev/null; then
   say "== perf stat, jsorm migrate $n (client process only)"
   grep -E 'task-clock|context-switches|page-faults|elapsed|user|sys' "$out/perf_stat_migrate.txt" | sed 's/^/   /' | tee -a "$summary" >/dev/null
   pg_fresh "$admin_url" bench
-  perf record -q -F 4999 -g -o "$out/perf_migrate.data" "$jsorm" migrate "$module" benchSource --url "$url" --quiet 2>/dev/null
-  perf_top "$out/perf_migrate.data" "jsorm migrate $n"
+  perf record -q -F 4999 -g -o "$work/perf_migrate.data" "$jsorm" migrate "$module" benchSource --url "$url" --quiet 2>/dev/null
+  perf_top "$work/perf_migrate.data" "jsorm migrate $n"
 
   log "perf: migrate:status $n"
   perf stat -r 10 -o "$out/perf_stat_status.txt" -e task-clock,page-faults \
@@ -159,9 +170,10 @@ if wants perf && command -v perf >/dev/null; then
   say ""
   say "== perf stat -r 10, jsorm migrate:status $n"
   grep -E 'task-clock|page-faults|elapsed' "$out/perf_stat_status.txt" | sed 's/^/   /' | tee -a "$summary" >/dev/null
-  perf record -q -F 9999 -g -o "$out/perf_status.data" -- bash -c \
-    "for i in 1 2 3 4 5 6 7 8 9 10; do '$jsorm' migrate:status '$module' benchSource --url '$url' >/dev/null; done" 2>/dev/null
-  perf_top "$out/perf_status.data" "jsorm migrate:status $n (10 runs)"
+  perf record -q -F 2999 --call-graph dwarf,16384 -o "$work/perf_status.data" -- bash -c \
+    "for i in 1 2 3 4 5; do '$jsorm' migrate:status '$module' benchSource --url '$url' >/dev/null; done" 2>/dev/null
+  perf_top "$work/perf_status.data" "jsorm migrate:status $n (5 runs)"
+  phases "$work/perf_status.data"
 
   if [[ -f $module_big ]]; then
     log "perf: migrate:status $status_n"
@@ -175,14 +187,10 @@ if wants perf && command -v perf >/dev/null; then
     say ""
     say "== perf stat -r 10, jsorm migrate:status $status_n"
     grep -E 'task-clock|page-faults|elapsed' "$out/perf_stat_status_big.txt" | sed 's/^/   /' | tee -a "$summary" >/dev/null
-    perf record -q -F 4999 -g -o "$out/perf_status_big.data" "$jsorm" migrate:status "$module_big" benchSource \
-      --url "$big_url" >/dev/null 2>&1
-    perf_top "$out/perf_status_big.data" "jsorm migrate:status $status_n"
-    say "-- inclusive share of the runner's phases (perf report --children)"
-    perf report -i "$out/perf_status_big.data" -g none --children --sort symbol --stdio >"$work/children.txt" 2>/dev/null || true
-    grep -E '^ +[0-9].*(jsorm::v1::(validate|checksum|Runner::status|Runner::statusOf|Runner::readApplied|MigrationBody::build|Builder::createTable|defineModel|resolveTable)|runStatus|PQexec|PQconnectdb|decodeCell|openMigrationSource|openConnection|dlopen|_dl_relocate_object|Output::result|fmt::v9::vformat)' \
-      "$work/children.txt" | sed -E 's/ +$//; s/ {2,}/  /g' | cut -c1-160 >"$work/children.top" || true
-    head -n 25 "$work/children.top" | sed 's/^/   /' | tee -a "$summary" >/dev/null
+    perf record -q -F 1999 --call-graph dwarf,16384 -o "$work/perf_status_big.data" "$jsorm" migrate:status \
+      "$module_big" benchSource --url "$big_url" >/dev/null 2>&1
+    perf_top "$work/perf_status_big.data" "jsorm migrate:status $status_n"
+    phases "$work/perf_status_big.data"
     # Same query from psql on the same database, for scale.
     t0=$EPOCHREALTIME
     "$PSQL" -X -q -A -t -c "$(cat "$sql/status.sql")" "$big_url" >/dev/null
@@ -196,7 +204,7 @@ if wants timeline; then
   log "strace timeline: migrate:status $n"
   pg_fresh "$admin_url" bench
   "$jsorm" migrate "$module" benchSource --url "$url" --quiet
-  trace=$out/strace_status_timeline.txt
+  trace=$work/strace_status_timeline.txt
   strace -f -qq -ttt -e trace=execve,openat,connect,sendto,recvfrom,write,exit_group -o "$trace" \
     "$jsorm" migrate:status "$module" benchSource --url "$url" >/dev/null
   awk '
@@ -255,7 +263,7 @@ fi
 if wants rss && command -v valgrind >/dev/null; then
   log "massif: migrate $n"
   pg_fresh "$admin_url" bench
-  valgrind -q --tool=massif --massif-out-file="$out/massif_migrate.out" \
+  valgrind -q --tool=massif --massif-out-file="$work/massif_migrate.out" \
     "$jsorm" migrate "$module" benchSource --url "$url" --quiet
   pg_fresh "$admin_url" bench
   /usr/bin/time -f '%M' -o "$work/rss.txt" "$jsorm" migrate "$module" benchSource --url "$url" --quiet
@@ -271,17 +279,44 @@ if wants rss && command -v valgrind >/dev/null; then
   say "== memory of jsorm migrate $n (PostgreSQL)"
   say "   peak RSS (/usr/bin/time): migrate $((rss_migrate / 1024)) MB, migrate:status $((rss_status / 1024)) MB," \
     "inspect MODULE (module loaded, no adapter) $((rss_inspect / 1024)) MB, --version $((rss_version / 1024)) MB"
-  say "   heap peak (massif, incl. allocator overhead): $(peak "$out/massif_migrate.out")"
-  ms_print "$out/massif_migrate.out" >"$out/massif_migrate.txt" 2>/dev/null || true
+  say "   heap peak (massif, incl. allocator overhead): $(peak "$work/massif_migrate.out")"
+  # What the resident pages are: /proc/PID/smaps sampled every 0.2 s during a migrate run,
+  # keeping the sample with the largest Rss.
+  pg_fresh "$admin_url" bench
+  "$jsorm" migrate "$module" benchSource --url "$url" --quiet &
+  mpid=$!
+  best=0
+  while kill -0 "$mpid" 2>/dev/null; do
+    cur=$(awk '/^Rss:/ { print $2 }' "/proc/$mpid/smaps_rollup" 2>/dev/null || true)
+    if [[ -n $cur && $cur -gt $best ]]; then
+      best=$cur
+      grep -E '^(Rss|Pss|Shared_Clean|Private_Clean|Private_Dirty|Anonymous):' "/proc/$mpid/smaps_rollup" \
+        >"$out/smaps_rollup_migrate.txt" 2>/dev/null || true
+      awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anonymous]" : $6) } /^Rss:/ { rss[name] += $2 }
+        END { for (n in rss) printf "%6d kB  %s\n", rss[n], n }' "/proc/$mpid/smaps" 2>/dev/null |
+        sort -rn >"$out/smaps_migrate.txt" || true
+    fi
+    sleep 0.2
+  done
+  wait "$mpid" || true
+  if [[ -s $out/smaps_rollup_migrate.txt ]]; then
+    say "   resident pages at the largest sampled Rss of migrate $n (/proc/PID/smaps_rollup): $(tr -s ' \n' ' ' <"$out/smaps_rollup_migrate.txt")"
+    say "   largest mappings by RSS:"
+    head -n 14 "$out/smaps_migrate.txt" | sed 's/^/     /' | tee -a "$summary" >/dev/null
+  fi
+
+  ms_print "$work/massif_migrate.out" >"$work/massif_migrate.txt" 2>/dev/null || true
+  head -n 60 "$work/massif_migrate.txt" >"$out/massif_migrate.txt"
   if [[ -n ${big_url:-} && -f $module_big ]]; then
     log "massif: migrate:status $status_n"
-    valgrind -q --tool=massif --massif-out-file="$out/massif_status_big.out" \
+    valgrind -q --tool=massif --massif-out-file="$work/massif_status_big.out" \
       "$jsorm" migrate:status "$module_big" benchSource --url "$big_url" >/dev/null
-    say "   heap peak of migrate:status $status_n (massif): $(peak "$out/massif_status_big.out")"
-    ms_print "$out/massif_status_big.out" >"$out/massif_status_big.txt" 2>/dev/null || true
+    say "   heap peak of migrate:status $status_n (massif): $(peak "$work/massif_status_big.out")"
+    ms_print "$work/massif_status_big.out" >"$work/massif_status_big.txt" 2>/dev/null || true
+    head -n 60 "$work/massif_status_big.txt" >"$out/massif_status_big.txt"
   fi
   say "   largest heap allocation sites at the peak of migrate $n (ms_print):"
-  grep -E '^(->|\| ->)[0-9.]+%' "$out/massif_migrate.txt" | head -n 12 | cut -c1-200 | sed 's/^/   /' | tee -a "$summary" >/dev/null || true
+  grep -E '^(->|\| ->)[0-9.]+%' "$work/massif_migrate.txt" | head -n 12 | cut -c1-200 | sed 's/^/   /' | tee -a "$summary" >/dev/null || true
 fi
 
 # --- compile --------------------------------------------------------------------------------
@@ -324,17 +359,21 @@ if wants compile; then
   say "== compile cost, one TU (c++ $(c++ -dumpversion)); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   {
     compile_one "N1_O2" "$work/gen/migrations_1.cpp" -O2 "$inc"
-    compile_one "N${compile_n}_O2" "$work/gen/migrations_$compile_n.cpp" -O2 "$inc" "-ftime-report"
+    compile_one "N${compile_n}_O2" "$work/gen/migrations_$compile_n.cpp" -O2 "$inc"
+    compile_one "N${compile_n}_O2_timereport" "$work/gen/migrations_$compile_n.cpp" -O2 "$inc" "-ftime-report"
     compile_one "N${compile_n}_O0" "$work/gen/migrations_$compile_n.cpp" -O0 "$inc"
     compile_one "N${compile_n}_O1" "$work/gen/migrations_$compile_n.cpp" -O1 "$inc"
     compile_one "N${compile_n}_Os" "$work/gen/migrations_$compile_n.cpp" -Os "$inc"
     compile_one "N${compile_n}_O2_noinline" "$work/gen/migrations_$compile_n.cpp" -O2 "$inc" "-fno-inline-functions -fno-inline-small-functions"
     compile_one "N1_O2_outline" "$work/gen/migrations_1.cpp" -O2 "$work/include-outline"
+    compile_one "N${compile_n}_Og" "$work/gen/migrations_$compile_n.cpp" -Og "$inc"
     compile_one "N${compile_n}_O2_outline" "$work/gen/migrations_$compile_n.cpp" -O2 "$work/include-outline"
+    compile_one "N${compile_n}_O1_outline" "$work/gen/migrations_$compile_n.cpp" -O1 "$work/include-outline"
+    compile_one "N${compile_n}_O0_outline" "$work/gen/migrations_$compile_n.cpp" -O0 "$work/include-outline"
   } | tee -a "$summary"
   say "-- -ftime-report, N=$compile_n at -O2 (phases and the largest passes)"
-  grep -E '^ phase|TOTAL' "$out/compile_N${compile_n}_O2.log" | sed 's/^/   /' | tee -a "$summary" >/dev/null
-  grep -E '^ [a-zA-Z]' "$out/compile_N${compile_n}_O2.log" | grep -v -E '^ phase|TOTAL' | sort -t: -k2 -rn |
+  grep -E '^ phase|TOTAL' "$out/compile_N${compile_n}_O2_timereport.log" | sed 's/^/   /' | tee -a "$summary" >/dev/null
+  grep -E '^ [a-zA-Z]' "$out/compile_N${compile_n}_O2_timereport.log" | grep -v -E '^ phase|TOTAL' | sort -t: -k2 -rn |
     head -n 8 | sed 's/^/   /' | tee -a "$summary" >/dev/null
 fi
 log "done: $summary"
