@@ -9,7 +9,7 @@
 #                     commands (status, --version) run 6*K pairs
 #   --n N             migrations in the main workload (default 1000)
 #   --status-n M      migrations for the absolute status benchmark (default 10000)
-#   --compile-reps C  compiles of the N-migration module at -O2 (default 2; each takes minutes)
+#   --compile-reps C  compiles of the N-migration module, as built and at -O2 (default 2 each)
 #   --only LIST       comma-separated subset of: migrate,rollback,status,status_big,version,
 #                     sqlite,compile (default: all). RSS comes with migrate.
 #   --build-dir DIR   default /work/main/build-bench (configured and built unless --no-build)
@@ -27,7 +27,7 @@
 #   status_big jsorm migrate:status, M applied (absolute target)  [psql -c, for reference]
 #   version   jsorm --version                                     [psql --version]
 #   sqlite    jsorm migrate on a new SQLite file                  [sqlite3 FILE < sqlite_N.sql]
-#   compile   c++ -O2 of the generated N-migration module (absolute target), /usr/bin/time -v
+#   compile   c++ of the generated N-migration module as built (-O0) and at -O2, /usr/bin/time -v
 # The PostgreSQL cluster is a throwaway one (scripts/pg-test-cluster.sh), stopped at exit.
 set -euo pipefail
 here=$(cd -- "$(dirname -- "$0")" && pwd)
@@ -259,28 +259,34 @@ if wants sqlite; then
   for ((r = 1; r <= reps; r++)); do pair "$r" sqlite_jsorm sqlite_cli; done
 fi
 
-# --- (h) compile the N-migration module at -O2 -------------------------------------------
+# --- (h) compile the N-migration module: as jsorm_add_schema_module builds it, and at -O2 --
 if wants compile; then
   ccj=$build_dir/compile_commands.json
   [[ -f $ccj ]] || bench_die "$ccj is missing (the bench targets export their compile commands)"
   cmd=$(grep -o "\"command\": \"[^\"]*migrations_$n\\.cpp\"" "$ccj" | head -n1 | sed 's/^"command": "//; s/"$//' || true)
   [[ -n $cmd ]] || bench_die "no compile command for migrations_$n.cpp in $ccj"
   dir=$(grep -B1 -F "$cmd" "$ccj" | sed -n 's/.*"directory": "\(.*\)",/\1/p' | head -n1 || true)
-  # The build's own line at -O2 instead of the build type's optimisation level.
-  read -r -a argv <<<"$(sed -E 's/ -O[0-3s]( |$)/ -O2 /; s/ -o [^ ]+ -c / -o __OUT__ -c /' <<<"$cmd")"
-  for i in "${!argv[@]}"; do [[ ${argv[$i]} != __OUT__ ]] || argv[$i]=$work/migrations_$n.o; done
-  echo "${argv[*]}" >"$out/compile_command.txt"
-  log "compiling the $n-migration module at -O2: $compile_reps runs"
-  for ((r = 1; r <= compile_reps; r++)); do
-    t0=$EPOCHREALTIME
-    (cd -- "${dir:-$build_dir}" && /usr/bin/time -v "${argv[@]}") >"$out/compile_$r.log" 2>&1 ||
-      bench_die "compile failed; see $out/compile_$r.log"
-    t1=$EPOCHREALTIME
-    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/compile_$r.log")
-    user=$(sed -n 's/.*User time (seconds): //p' "$out/compile_$r.log")
-    sys=$(sed -n 's/.*System time (seconds): //p' "$out/compile_$r.log")
-    record compile_O2 "$r" "$(elapsed_ms "$t0" "$t1")" "$rss" "$user" "$sys"
-  done
+  # compile_at LABEL FLAG: the build's own line with every -O flag replaced by FLAG.
+  compile_at() {
+    local label=$1 flag=$2 r t0 t1 rss user sys
+    read -r -a argv <<<"$(sed -E "s/ -O[0-3sg]( |$)/ /g; s/ -c / $flag -c /; s/ -o [^ ]+ / -o __OUT__ /" <<<"$cmd")"
+    for i in "${!argv[@]}"; do [[ ${argv[$i]} != __OUT__ ]] || argv[$i]=$work/migrations_$n.o; done
+    echo "${argv[*]}" >"$out/compile_command_$label.txt"
+    log "compiling the $n-migration module at $flag: $compile_reps runs"
+    for ((r = 1; r <= compile_reps; r++)); do
+      t0=$EPOCHREALTIME
+      (cd -- "${dir:-$build_dir}" && /usr/bin/time -v "${argv[@]}") >"$out/compile_${label}_$r.log" 2>&1 ||
+        bench_die "compile failed; see $out/compile_${label}_$r.log"
+      t1=$EPOCHREALTIME
+      rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/compile_${label}_$r.log")
+      user=$(sed -n 's/.*User time (seconds): //p' "$out/compile_${label}_$r.log")
+      sys=$(sed -n 's/.*System time (seconds): //p' "$out/compile_${label}_$r.log")
+      record "compile_$label" "$r" "$(elapsed_ms "$t0" "$t1")" "$rss" "$user" "$sys"
+    done
+  }
+  module_flag=$(grep -oE -- ' -O[0-3sg]' <<<"$cmd" | tail -n1 | tr -d ' ')
+  compile_at default "${module_flag:--O2}"
+  compile_at O2 -O2
   # Linking the object into the module, for completeness (the target is about compiling).
   link=$(cat "$build_dir/bench/CMakeFiles/bench_$n.dir/link.txt" 2>/dev/null || true)
   if [[ -n $link ]]; then
@@ -362,11 +368,14 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-") print "n/a"; else p
     echo "| peak RSS, jsorm migrate $n (PG) | $(fmt_kb "$arss") (max of $ak runs) | – | – | ≤ 15 MB | $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1024 }')" 15) | |"
   fi
   row_pair "SQLite file migrate $n" sqlite_migrate_jsorm sqlite_migrate_sqlite3 "sqlite3 <" 1.1
-  read -r am amin amax arss acpu ak <<<"$(stats compile_O2)"
-  if [[ $ak -gt 0 ]]; then
-    echo "| compile $n-migration module, -O2 | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")), CPU $acpu s | – | – | ≤ 20 s | $(verdict "$(awk -v v="$am" 'BEGIN { print v / 1000 }')" 20) | $(mean_load '^compile_O2$') |"
+  for label in default O2; do
+    read -r am amin amax arss acpu ak <<<"$(stats "compile_$label")"
+    [[ $ak -gt 0 ]] || continue
+    what="as jsorm_add_schema_module builds it ($(sed -nE 's/.* (-O[0-3sg]) -c .*/\1/p' "$out/compile_command_$label.txt"))"
+    [[ $label == O2 ]] && what="-O2"
+    echo "| compile $n-migration module, $what | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")), CPU $acpu s | – | – | ≤ 20 s | $(verdict "$(awk -v v="$am" 'BEGIN { print v / 1000 }')" 20) | $(mean_load "^compile_$label\$") |"
     echo "| peak RSS of that compile | $(fmt_kb "$arss") | – | – | ≤ 1 GB | $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1048576 }')" 1) | |"
-  fi
+  done
   echo
   echo "Other figures:"
   for l in pg_status_jsorm_rss pg_status_big_jsorm_rss version_jsorm_rss link; do

@@ -16,7 +16,7 @@ RunSession::RunSession(Invocation& invocation)
       opened_(openMigrationSource(invocation)),
       connection_(openConnection(invocation, opened_.source())),
       printer_(invocation.out, invocation.options.dryRun || invocation.options.verbose),
-      runner_(*connection_, opened_.source(), runOptions(invocation, printer_)) {}
+      runner_(*connection_, opened_.source(), runOptions(invocation, printer_), opened_.loaded.validated) {}
 
 void RunSession::announce(const std::string& what) {
   out().line(fmt::format("{}{} on {} (source {} from {})", dryRun() ? "Dry run: " : "", what, connection_->target(),

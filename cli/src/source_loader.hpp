@@ -14,7 +14,7 @@
 namespace jsorm::cli {
 
 struct OpenedSource {
-  Loaded<MigrationSource> loaded;
+  LoadedMigrationSource loaded;
   std::string module;
   std::string symbol;
 

@@ -1,6 +1,11 @@
 #include <jsorm/runner.hpp>
 
+#include "checksum.hpp"
+
 #include <fmt/format.h>
+
+#include <charconv>
+#include <string_view>
 
 JSORM_NAMESPACE_BEGIN
 
@@ -14,8 +19,16 @@ struct Overloaded : Ts... {
 // each string length-prefixed so no two different step lists serialise alike.
 class Canonical {
  public:
-  void text(const std::string& s) { out_ += fmt::format("{}:{};", s.size(), s); }
-  void number(long long n) { out_ += fmt::format("{};", n); }
+  void text(std::string_view s) {
+    appendNumber(static_cast<long long>(s.size()));
+    out_ += ':';
+    out_ += s;
+    out_ += ';';
+  }
+  void number(long long n) {
+    appendNumber(n);
+    out_ += ';';
+  }
 
   void field(const FieldSpec& f) {
     number(static_cast<int>(f.type));
@@ -28,7 +41,7 @@ class Canonical {
     number(f.index);
     if (f.defaultValue) {
       std::visit(Overloaded{[&](bool b) { text(b ? "b:true" : "b:false"); },
-                            [&](std::int64_t i) { text(fmt::format("i:{}", i)); },
+                            [&](std::int64_t i) { text("i:" + std::to_string(i)); },
                             [&](double d) { text(fmt::format("d:{}", d)); },
                             [&](const std::string& s) { text("s:" + s); }},
                  *f.defaultValue);
@@ -102,6 +115,13 @@ class Canonical {
   const std::string& str() const noexcept { return out_; }
 
  private:
+  // Runs once per token of every migration on each command, so no formatting library here.
+  void appendNumber(long long n) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out_.append(digits, end);
+  }
+
   std::string out_;
 };
 
@@ -115,13 +135,19 @@ std::uint64_t fnv1a64(const std::string& data) {
 }
 }  // namespace
 
-std::string checksum(const Migration& migration) {
+std::string detail::checksumOf(const Steps& up, const Steps* down, bool transaction) {
   Canonical canonical;
-  canonical.steps(migration.up.build());
+  canonical.steps(up);
   // An explicit down is part of what was agreed on; an automatic one follows from up.
-  if (!migration.down.empty()) canonical.steps(migration.down.build());
-  canonical.number(migration.transaction);
+  if (down) canonical.steps(*down);
+  canonical.number(transaction);
   return fmt::format("{:016x}", fnv1a64(canonical.str()));
+}
+
+std::string checksum(const Migration& migration) {
+  if (migration.down.empty()) return detail::checksumOf(migration.up.build(), nullptr, migration.transaction);
+  const Steps down = migration.down.build();
+  return detail::checksumOf(migration.up.build(), &down, migration.transaction);
 }
 
 JSORM_NAMESPACE_END

@@ -72,9 +72,16 @@ std::string inlineParams(const Dialect& dialect, std::string sql, const std::vec
 }  // namespace
 
 Runner::Runner(Connection& connection, const MigrationSource& source, RunOptions options)
-    : connection_(connection), source_(source), options_(options) {
+    : Runner(connection, source, options, validate(source)) {}
+
+Runner::Runner(Connection& connection, const MigrationSource& source, RunOptions options, ValidatedSource validated)
+    : connection_(connection), source_(source), options_(options), validated_(std::move(validated)) {
   if (!options_.observer) options_.observer = &defaultObserver_;
-  validate(source_);
+  if (validated_.checksums.size() != source_.migrations.size()) {
+    throw Error(fmt::format("the validation result has {} checksums for {} migrations; pass what validate() returned "
+                            "for this source",
+                            validated_.checksums.size(), source_.migrations.size()));
+  }
 }
 
 void Runner::run(const std::string& sql) {
@@ -190,11 +197,12 @@ RunResult Runner::apply(std::size_t limit, bool fromScratch) {
     lastBatch = std::max(lastBatch, row.batch);
   }
   RunResult result;
-  for (const Migration& migration : source_.migrations) {
+  for (std::size_t i = 0; i < source_.migrations.size(); ++i) {
+    const Migration& migration = source_.migrations[i];
     if (result.migrations.size() >= limit) break;
     if (done.count(migration.name)) continue;
     if (result.batch == 0) result.batch = lastBatch + 1;
-    runMigration(migration, migration.up.build(), Direction::Up, result.batch, checksum(migration));
+    runMigration(migration, migration.up.build(), Direction::Up, result.batch, checksumAt(i));
     result.migrations.push_back(migration.name);
   }
   return result;
@@ -288,11 +296,11 @@ std::vector<MigrationStatus> Runner::repair() {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
   const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
   std::vector<MigrationStatus> repaired;
-  std::map<std::string, const Migration*> byName;
-  for (const auto& migration : source_.migrations) byName[migration.name] = &migration;
+  std::map<std::string, std::size_t> indexOf;
+  for (std::size_t i = 0; i < source_.migrations.size(); ++i) indexOf[source_.migrations[i].name] = i;
   for (auto& status : statusOf(readApplied())) {
     if (status.state == MigrationState::Changed) {
-      runBound(tracking.updateChecksumSql(), {checksum(*byName.at(status.name)), status.name});
+      runBound(tracking.updateChecksumSql(), {checksumAt(indexOf.at(status.name)), status.name});
     } else if (status.state == MigrationState::Missing) {
       runBound(tracking.deleteSql(), {status.name});
     } else {
@@ -310,13 +318,15 @@ std::vector<MigrationStatus> Runner::statusOf(const std::vector<AppliedMigration
   for (const auto& row : applied) byName[row.name] = &row;
 
   std::vector<MigrationStatus> statuses;
+  statuses.reserve(source_.migrations.size());
   std::set<std::string> inSource;
-  for (const auto& migration : source_.migrations) {
+  for (std::size_t i = 0; i < source_.migrations.size(); ++i) {
+    const Migration& migration = source_.migrations[i];
     inSource.insert(migration.name);
     MigrationStatus status{migration.name, MigrationState::Pending, std::nullopt};
     if (auto found = byName.find(migration.name); found != byName.end()) {
       status.applied = *found->second;
-      const bool changed = !found->second->checksum.empty() && found->second->checksum != checksum(migration);
+      const bool changed = !found->second->checksum.empty() && found->second->checksum != checksumAt(i);
       status.state = changed ? MigrationState::Changed : MigrationState::Applied;
     }
     statuses.push_back(std::move(status));

@@ -1,12 +1,15 @@
 #include <jsorm/error.hpp>
 #include <jsorm/source.hpp>
 
+#include "checksum.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <string_view>
 
 JSORM_NAMESPACE_BEGIN
 
@@ -45,13 +48,21 @@ AdapterDescriptor adapter(std::string plugin, std::map<std::string, Setting> opt
 MigrationSource defineMigrationSource(MigrationSource source) { return source; }
 MigrationGenerateSource defineMigrationGenerateSource(MigrationGenerateSource source) { return source; }
 
-void checkIdentifier(const std::string& name, const std::string& what) {
-  if (name.empty()) throw SchemaError(fmt::format("{} is empty", what));
+namespace {
+// Empty when `name` can be an identifier; otherwise what is wrong with it.
+std::string identifierProblem(const std::string& name, std::string_view what) {
+  if (name.empty()) return fmt::format("{} is empty", what);
   // PostgreSQL truncates longer names silently, which would make two names collide.
-  if (name.size() > 63) throw SchemaError(fmt::format("{} '{}' is {} bytes long (the limit is 63)", what, name, name.size()));
+  if (name.size() > 63) return fmt::format("{} '{}' is {} bytes long (the limit is 63)", what, name, name.size());
   for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) throw SchemaError(fmt::format("{} contains a control character", what));
+    if (c < 0x20 || c == 0x7f) return fmt::format("{} contains a control character", what);
   }
+  return {};
+}
+}  // namespace
+
+void checkIdentifier(const std::string& name, const std::string& what) {
+  if (auto problem = identifierProblem(name, what); !problem.empty()) throw SchemaError(problem);
 }
 
 namespace {
@@ -68,12 +79,11 @@ class SchemaSimulation {
   explicit SchemaSimulation(std::vector<std::string>& problems) : problems_(problems) {}
 
   void apply(const std::string& migration, const Step& step) {
-    const std::string where = fmt::format("migration '{}', {}", migration, step.describe());
+    // Formatted only for a problem: this runs for every step of every command.
+    auto where = [&] { return fmt::format("migration '{}', {}", migration, step.describe()); };
     auto check = [&](const std::string& name, const char* what) {
-      try {
-        checkIdentifier(name, what);
-      } catch (const SchemaError& e) {
-        problems_.push_back(fmt::format("{}: {}", where, e.what()));
+      if (auto problem = identifierProblem(name, what); !problem.empty()) {
+        problems_.push_back(fmt::format("{}: {}", where(), problem));
       }
     };
     std::visit(Overloaded{
@@ -118,7 +128,7 @@ class SchemaSimulation {
                      check(op.column, "column name");
                      auto* columns = find(op.table);
                      if (columns && !columns->erase(op.column) && !op.ifExists) {
-                       problems_.push_back(fmt::format("{}: table '{}' has no column '{}'", where, op.table, op.column));
+                       problems_.push_back(fmt::format("{}: table '{}' has no column '{}'", where(), op.table, op.column));
                      }
                    },
                    [&](const step::RenameColumn& op) {
@@ -128,27 +138,27 @@ class SchemaSimulation {
                      auto* columns = find(op.table);
                      if (!columns) return;
                      if (!columns->erase(op.from)) {
-                       problems_.push_back(fmt::format("{}: table '{}' has no column '{}'", where, op.table, op.from));
+                       problems_.push_back(fmt::format("{}: table '{}' has no column '{}'", where(), op.table, op.from));
                      }
                      columns->insert(op.to);
                    },
                    [&](const step::CreateIndex& op) {
                      check(op.index.table, "table name");
                      check(op.index.name, "index name");
-                     if (op.index.columns.empty()) problems_.push_back(fmt::format("{}: the index has no columns", where));
+                     if (op.index.columns.empty()) problems_.push_back(fmt::format("{}: the index has no columns", where()));
                      auto* columns = find(op.index.table);
                      for (const auto& column : op.index.columns) {
                        check(column, "column name");
                        if (columns && !columns->count(column)) {
                          problems_.push_back(
-                             fmt::format("{}: table '{}' has no column '{}'", where, op.index.table, column));
+                             fmt::format("{}: table '{}' has no column '{}'", where(), op.index.table, column));
                        }
                      }
                    },
                    [&](const step::DropIndex& op) { check(op.name, "index name"); },
                    [&](const step::RawSql& op) {
                      if (op.up.find_first_not_of(" \t\r\n;") == std::string::npos) {
-                       problems_.push_back(fmt::format("{}: the SQL is empty", where));
+                       problems_.push_back(fmt::format("{}: the SQL is empty", where()));
                      }
                    },
                },
@@ -172,7 +182,9 @@ void throwIfAny(const std::vector<std::string>& problems) {
 }
 }  // namespace
 
-void validate(const MigrationSource& source) {
+ValidatedSource validate(const MigrationSource& source) {
+  ValidatedSource validated;
+  validated.checksums.reserve(source.migrations.size());
   std::vector<std::string> problems;
   try {
     checkIdentifier(source.migrationTable, "migrationTable");
@@ -183,6 +195,8 @@ void validate(const MigrationSource& source) {
   SchemaSimulation schema(problems);
   for (std::size_t i = 0; i < source.migrations.size(); ++i) {
     const Migration& migration = source.migrations[i];
+    // A migration with a problem keeps an empty checksum; the source is refused anyway.
+    std::string& sum = validated.checksums.emplace_back();
     if (migration.name.empty()) {
       problems.push_back(fmt::format("migration #{} has no name", i + 1));
       continue;
@@ -196,13 +210,20 @@ void validate(const MigrationSource& source) {
       continue;
     }
     try {
-      for (const Step& step : migration.up.build()) schema.apply(migration.name, step);
-      if (!migration.down.empty()) (void)migration.down.build();
+      const Steps up = migration.up.build();
+      for (const Step& step : up) schema.apply(migration.name, step);
+      if (migration.down.empty()) {
+        sum = detail::checksumOf(up, nullptr, migration.transaction);
+      } else {
+        const Steps down = migration.down.build();
+        sum = detail::checksumOf(up, &down, migration.transaction);
+      }
     } catch (const Error& e) {
       problems.push_back(fmt::format("migration '{}': {}", migration.name, e.what()));
     }
   }
   throwIfAny(problems);
+  return validated;
 }
 
 void validate(const MigrationGenerateSource& source) {

@@ -47,15 +47,15 @@ std::shared_ptr<Connection> connect(const std::string& url, const RuntimeOptions
 }
 
 RunResult migrate(const MigrationSource& source, const RuntimeOptions& options) {
-  validate(source);
+  auto validated = validate(source);
   auto connection = connect(source.adapter, options);
-  return Runner(*connection, source, options.run).migrate();
+  return Runner(*connection, source, options.run, std::move(validated)).migrate();
 }
 
 RunResult migrateDown(const MigrationSource& source, const RuntimeOptions& options) {
-  validate(source);
+  auto validated = validate(source);
   auto connection = connect(source.adapter, options);
-  return Runner(*connection, source, options.run).migrateDown();
+  return Runner(*connection, source, options.run, std::move(validated)).migrateDown();
 }
 
 JSORM_NAMESPACE_END

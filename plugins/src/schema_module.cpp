@@ -77,13 +77,12 @@ const void* SchemaModule::findExport(const std::string& symbol, SourceKind kind)
 }
 
 namespace {
-// Runs the module's source function, giving any failure the module's and symbol's name.
-template <class T, class Make>
-T callSource(const std::filesystem::path& path, const std::string& symbol, Make make) {
+// Runs the module's source function and validates its result, giving any failure the
+// module's and symbol's name.
+template <class Load>
+auto callSource(const std::filesystem::path& path, const std::string& symbol, Load load) {
   try {
-    T source = make();
-    validate(source);
-    return source;
+    return load();
   } catch (const Error& e) {
     throw SchemaError(fmt::format("schema module {}, source '{}': {}", path.string(), symbol, e.what()));
   } catch (const std::exception& e) {
@@ -92,14 +91,22 @@ T callSource(const std::filesystem::path& path, const std::string& symbol, Make 
 }
 }  // namespace
 
-Loaded<MigrationSource> SchemaModule::migrationSource(const std::string& symbol) const {
+LoadedMigrationSource SchemaModule::migrationSource(const std::string& symbol) const {
   const auto* entry = static_cast<const detail::SourceExport*>(findExport(symbol, SourceKind::Migration));
-  return {library_, callSource<MigrationSource>(path_, symbol, entry->makeMigrationSource)};
+  return callSource(path_, symbol, [&] {
+    MigrationSource source = entry->makeMigrationSource();
+    ValidatedSource validated = validate(source);
+    return LoadedMigrationSource{{library_, std::move(source)}, std::move(validated)};
+  });
 }
 
 Loaded<MigrationGenerateSource> SchemaModule::generateSource(const std::string& symbol) const {
   const auto* entry = static_cast<const detail::SourceExport*>(findExport(symbol, SourceKind::Generate));
-  return {library_, callSource<MigrationGenerateSource>(path_, symbol, entry->makeGenerateSource)};
+  return callSource(path_, symbol, [&] {
+    MigrationGenerateSource source = entry->makeGenerateSource();
+    validate(source);
+    return Loaded<MigrationGenerateSource>{library_, std::move(source)};
+  });
 }
 
 JSORM_NAMESPACE_END

@@ -670,3 +670,45 @@ TEST_CASE("repair with nothing changed repairs nothing") {
   CHECK(runner.repair().empty());
   CHECK_FALSE(db.ran(kUpdateChecksum));
 }
+
+// Building a migration's steps runs module code; a large source paid for it three times per
+// command before validation handed its checksums to the runner.
+TEST_CASE("a runner given validate()'s result builds no migration again for status") {
+  FakeConnection db(sqliteDialect());
+  int builds = 0;
+  const MigrationSource source = sourceOf({defineMigration({
+      .name = "m1",
+      .up = [&builds](Builder&) {
+        ++builds;
+        return Steps{rawSql("CREATE TABLE a (id INTEGER)", "DROP TABLE a")};
+      },
+  })});
+  auto validated = validate(source);
+  CHECK(builds == 1);
+  REQUIRE(validated.checksums.size() == 1);
+  CHECK(validated.checksums[0] == checksum(source.migrations[0]));
+  CHECK(builds == 2);  // checksum() on its own builds the steps
+  db.addRow("m1", 1, validated.checksums[0]);
+
+  Runner runner(db, source, {}, std::move(validated));
+  const auto statuses = runner.status();
+  REQUIRE(statuses.size() == 1);
+  CHECK(statuses[0].state == MigrationState::Applied);
+  CHECK(builds == 2);
+}
+
+TEST_CASE("a runner given a validation result of another source refuses to start") {
+  FakeConnection db(sqliteDialect());
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a"), createTableMigration("m2", "b")});
+  const MigrationSource other = sourceOf({createTableMigration("m1", "a")});
+  CHECK_THROWS_WITH(Runner(db, source, {}, validate(other)), Contains("1 checksums for 2 migrations"));
+}
+
+TEST_CASE("the runner records the checksum validation computed") {
+  FakeConnection db(sqliteDialect());
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a")});
+  Runner(db, source).migrate();
+  REQUIRE(db.rows.size() == 1);
+  CHECK(db.rows[0].checksum == validate(source).checksums[0]);
+  CHECK(db.rows[0].checksum == checksum(source.migrations[0]));
+}

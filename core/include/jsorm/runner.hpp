@@ -69,6 +69,8 @@ class JSORM_API Runner {
  public:
   /// Validates the source (throws SchemaError) before touching the database.
   Runner(Connection& connection, const MigrationSource& source, RunOptions options = {});
+  /// Trusts that `validated` is what validate(source) returned, and skips validating again.
+  Runner(Connection& connection, const MigrationSource& source, RunOptions options, ValidatedSource validated);
 
   /// Applies every pending migration, in source order, as one new batch. Refuses, before
   /// running anything, when an applied migration changed or left the source.
@@ -90,6 +92,8 @@ class JSORM_API Runner {
 
  private:
   RunResult apply(std::size_t limit, bool fromScratch);
+  /// The checksum of source_.migrations[index], from validation.
+  const std::string& checksumAt(std::size_t index) const { return validated_.checksums[index]; }
   RunResult rollBack(const std::vector<AppliedMigration>& newestFirst);
   std::vector<MigrationStatus> statusOf(const std::vector<AppliedMigration>& applied);
   void refuseAlteredHistory(const std::vector<AppliedMigration>& applied);
@@ -104,6 +108,7 @@ class JSORM_API Runner {
   Connection& connection_;
   const MigrationSource& source_;
   RunOptions options_;
+  ValidatedSource validated_;
   RunObserver defaultObserver_;
 };
 

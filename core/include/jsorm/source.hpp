@@ -76,9 +76,16 @@ struct MigrationGenerateSource {
 JSORM_API MigrationSource defineMigrationSource(MigrationSource source);
 JSORM_API MigrationGenerateSource defineMigrationGenerateSource(MigrationGenerateSource source);
 
+/// What validating a source learnt besides "it is valid": each migration's checksum, in
+/// source order, from the steps the validation built anyway. A Runner given it does not
+/// build every migration again (that was most of the cost of `migrate:status`).
+struct ValidatedSource {
+  std::vector<std::string> checksums;
+};
+
 /// Checks every model and migration of a source (names, identifiers, relations, indexes)
 /// and throws one SchemaError listing every problem found.
-JSORM_API void validate(const MigrationSource& source);
+JSORM_API ValidatedSource validate(const MigrationSource& source);
 JSORM_API void validate(const MigrationGenerateSource& source);
 
 /// Throws SchemaError when `name` cannot be an identifier (empty, control characters, too long).

@@ -27,6 +27,11 @@ struct Loaded {
   T value;
 };
 
+/// A migration source made by a module, with what validating it found (hand both to a Runner).
+struct LoadedMigrationSource : Loaded<MigrationSource> {
+  ValidatedSource validated;
+};
+
 /// A loaded schema module (`libschema.so`).
 class JSORM_API SchemaModule {
  public:
@@ -42,7 +47,7 @@ class JSORM_API SchemaModule {
 
   /// Calls the exported migration source and validates it. Throws ModuleError when the
   /// symbol is absent or of another kind, SchemaError when its definitions are wrong.
-  Loaded<MigrationSource> migrationSource(const std::string& symbol) const;
+  LoadedMigrationSource migrationSource(const std::string& symbol) const;
   Loaded<MigrationGenerateSource> generateSource(const std::string& symbol) const;
 
  private:
