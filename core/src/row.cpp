@@ -101,7 +101,7 @@ const Value& Row::expect(std::string_view name, CellType wanted) const {
   const QueryField& field = *fields_[i];
   const Value& cell = cells_[i];
   if (field.type != wanted) {
-    throw QueryError(fmt::format("{}.{} is a {} field, not {}; read it with {}()", table_->model, field.name,
+    throw QueryError(fmt::format("{}.{} is typed {}, not {}; read it with {}()", table_->model, field.name,
                                  cellTypeName(field.type), cellTypeName(wanted), cellTypeName(field.type)));
   }
   if (std::holds_alternative<std::monostate>(cell)) {
@@ -109,7 +109,7 @@ const Value& Row::expect(std::string_view name, CellType wanted) const {
                                  field.name));
   }
   if (cell.index() != alternativeOf(wanted)) {
-    throw QueryError(fmt::format("{}.{} is a {} field but the database returned {} for it", table_->model, field.name,
+    throw QueryError(fmt::format("{}.{} is typed {} but the database returned {} for it", table_->model, field.name,
                                  cellTypeName(wanted), heldName(cell)));
   }
   return cell;
