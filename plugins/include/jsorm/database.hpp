@@ -4,6 +4,7 @@
 
 #include <jsorm/adapter.hpp>
 #include <jsorm/api.hpp>
+#include <jsorm/error.hpp>
 #include <jsorm/model.hpp>
 #include <jsorm/query.hpp>
 #include <jsorm/row.hpp>
