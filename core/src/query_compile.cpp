@@ -173,8 +173,9 @@ BoundStatement compileInsert(const Model& model, const json& row, const Dialect&
     placeholders.push_back(binder.bind(value));
   }
   out.sql = "INSERT INTO " + dialect.quoteIdentifier(table.model);
-  out.sql += columns.empty() ? std::string(" DEFAULT VALUES")
-                             : fmt::format(" ({}) VALUES ({})", fmt::join(columns, ", "), fmt::join(placeholders, ", "));
+  out.sql += columns.empty()
+                 ? std::string(" DEFAULT VALUES")
+                 : fmt::format(" ({}) VALUES ({})", fmt::join(columns, ", "), fmt::join(placeholders, ", "));
   if (const auto* key = table.primaryKey()) {
     out.sql += " RETURNING " + dialect.quoteIdentifier(key->column);
     out.fields.push_back(key);

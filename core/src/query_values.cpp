@@ -15,21 +15,20 @@ namespace jsorm::detail {
 namespace {
 // Checked here rather than left to the database because SQLite stores any text in any
 // column: without the check the same bad value fails on PostgreSQL and is kept on SQLite.
-bool isTimestamp(const std::string& text) {
-  static const std::regex pattern(R"(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?)");
-  return std::regex_match(text, pattern);
-}
-bool isDate(const std::string& text) {
-  static const std::regex pattern(R"(\d{4}-\d{2}-\d{2})");
-  return std::regex_match(text, pattern);
-}
-bool isUuid(const std::string& text) {
-  static const std::regex pattern(R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
-  return std::regex_match(text, pattern);
-}
-bool isDecimal(const std::string& text) {
-  static const std::regex pattern(R"(-?\d+(\.\d+)?)");
-  return std::regex_match(text, pattern);
+enum class Format { Timestamp, Date, Uuid, Decimal };
+
+bool hasFormat(const std::string& text, Format format) {
+  static const std::regex timestamp(R"(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?)");
+  static const std::regex date(R"(\d{4}-\d{2}-\d{2})");
+  static const std::regex uuid(R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
+  static const std::regex decimal(R"(-?\d+(\.\d+)?)");
+  switch (format) {
+    case Format::Timestamp: return std::regex_match(text, timestamp);
+    case Format::Date: return std::regex_match(text, date);
+    case Format::Uuid: return std::regex_match(text, uuid);
+    case Format::Decimal: return std::regex_match(text, decimal);
+  }
+  return false;
 }
 
 [[noreturn]] void wrongType(const QueryTable& table, const QueryField& field, std::string_view wanted,
@@ -84,22 +83,26 @@ Value fieldValue(const QueryTable& table, const QueryField& field, const nlohman
     case CellType::Real:
       if (value.is_number()) return value.get<double>();
       // Text keeps a decimal's digits exactly; both databases convert it to NUMERIC.
-      if (field.declared == FieldType::Decimal && value.is_string() && isDecimal(value.get<std::string>())) {
+      if (field.declared == FieldType::Decimal && value.is_string() &&
+          hasFormat(value.get<std::string>(), Format::Decimal)) {
         return value.get<std::string>();
       }
-      wrongType(table, field, field.declared == FieldType::Decimal ? "a number or a decimal string" : "a number", value);
+      wrongType(table, field, field.declared == FieldType::Decimal ? "a number or a decimal string" : "a number",
+                value);
     case CellType::Text: {
       if (!value.is_string()) wrongType(table, field, "a string", value);
       const auto& text = value.get_ref<const std::string&>();
-      if (field.declared == FieldType::Date && !isDate(text)) wrongType(table, field, "a date 'YYYY-MM-DD'", value);
-      if (field.declared == FieldType::Uuid && !isUuid(text)) wrongType(table, field, "a UUID", value);
+      if (field.declared == FieldType::Date && !hasFormat(text, Format::Date)) {
+        wrongType(table, field, "a date 'YYYY-MM-DD'", value);
+      }
+      if (field.declared == FieldType::Uuid && !hasFormat(text, Format::Uuid)) wrongType(table, field, "a UUID", value);
       return text;
     }
     case CellType::Boolean:
       if (value.is_boolean()) return value.get<bool>();
       wrongType(table, field, "true or false", value);
     case CellType::Timestamp: {
-      if (!value.is_string() || !isTimestamp(value.get<std::string>())) {
+      if (!value.is_string() || !hasFormat(value.get<std::string>(), Format::Timestamp)) {
         wrongType(table, field, "a timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]'", value);
       }
       // One spelling on both databases, so text comparisons on SQLite order correctly.

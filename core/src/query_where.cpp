@@ -36,7 +36,9 @@ std::string operatorCondition(const QueryTable& table, const QueryField& field, 
     return fmt::format("{} {} {}", column, op == "eq" ? "=" : "<>", binder.bind(fieldValue(table, field, operand)));
   }
   if (op == "gt" || op == "gte" || op == "lt" || op == "lte") {
-    if (!comparable(field)) refuse(table, field, op, fmt::format("cannot compare a {} field", cellTypeName(field.type)));
+    if (!comparable(field)) {
+      refuse(table, field, op, fmt::format("cannot compare a {} field", cellTypeName(field.type)));
+    }
     if (operand.is_null()) refuse(table, field, op, "cannot compare with null; use isNull");
     const char* sign = op == "gt" ? ">" : op == "gte" ? ">=" : op == "lt" ? "<" : "<=";
     return fmt::format("{} {} {}", column, sign, binder.bind(fieldValue(table, field, operand)));
@@ -71,7 +73,9 @@ std::string fieldCondition(const QueryTable& table, const QueryField& field, con
   if (!condition.is_object()) return operatorCondition(table, field, "eq", condition, binder);
   if (condition.empty()) refuse(table, field, "{}", fmt::format("is empty; give an operator: {}", kOperators));
   std::vector<std::string> parts;
-  for (const auto& [op, operand] : condition.items()) parts.push_back(operatorCondition(table, field, op, operand, binder));
+  for (const auto& [op, operand] : condition.items()) {
+    parts.push_back(operatorCondition(table, field, op, operand, binder));
+  }
   return parts.size() == 1 ? parts.front() : fmt::format("({})", fmt::join(parts, " AND "));
 }
 
@@ -101,7 +105,9 @@ std::string renderWhere(const QueryTable& table, const nlohmann::json& where, Pa
       parts.push_back(group(table, key, value, binder));
     } else if (key == "not") {
       const std::string inner = renderWhere(table, value, binder);
-      if (inner.empty()) throw QueryError(fmt::format("where on '{}': 'not' needs at least one condition", table.model));
+      if (inner.empty()) {
+        throw QueryError(fmt::format("where on '{}': 'not' needs at least one condition", table.model));
+      }
       parts.push_back(fmt::format("NOT ({})", inner));
     } else {
       parts.push_back(fieldCondition(table, table.at(key), value, binder));

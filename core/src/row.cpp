@@ -115,7 +115,9 @@ const Value& Row::expect(std::string_view name, CellType wanted) const {
   return cell;
 }
 
-std::int64_t Row::integer(std::string_view field) const { return std::get<std::int64_t>(expect(field, CellType::Integer)); }
+std::int64_t Row::integer(std::string_view field) const {
+  return std::get<std::int64_t>(expect(field, CellType::Integer));
+}
 double Row::real(std::string_view field) const { return std::get<double>(expect(field, CellType::Real)); }
 std::string Row::text(std::string_view field) const { return std::get<std::string>(expect(field, CellType::Text)); }
 bool Row::boolean(std::string_view field) const { return std::get<bool>(expect(field, CellType::Boolean)); }

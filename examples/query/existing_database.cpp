@@ -25,7 +25,8 @@ int main(int argc, char* argv[]) {
     Database db = connect(argv[1]);
     std::cout << "tracking table: " << (db->hasTable("jsorm_migrations") ? "yes" : "none") << "\n";
 
-    const nlohmann::json sku = db.insert(Product, {{"sku", "HB-3"}, {"title", "USB hub"}, {"price", "24.00"}, {"stock", 5}});
+    const nlohmann::json sku =
+        db.insert(Product, {{"sku", "HB-3"}, {"title", "USB hub"}, {"price", "24.00"}, {"stock", 5}});
     std::cout << "inserted " << sku.get<std::string>() << "\n";
 
     const auto soldOut = db.update(Product, {{"set", {{"discontinued", true}}}, {"where", {{"stock", 0}}}});

@@ -78,7 +78,8 @@ TEST_CASE("explicit nulls are stored as NULL and can be set back") {
 
 TEST_CASE("update changes only the matching rows and returns how many") {
   QueryFixture f;
-  f.db.insertMany(Item, {{{"name", "a"}, {"quantity", 1}}, {{"name", "b"}, {"quantity", 2}}, {{"name", "c"}, {"quantity", 3}}});
+  f.db.insertMany(
+      Item, {{{"name", "a"}, {"quantity", 1}}, {{"name", "b"}, {"quantity", 2}}, {{"name", "c"}, {"quantity", 3}}});
   CHECK(f.db.update(Item, {{"set", {{"active", false}}}, {"where", {{"quantity", {{"gte", 2}}}}}}) == 2);
   CHECK(f.db.count(Item, {{"where", {{"active", false}}}}) == 2);
   CHECK(f.db.first(Item, {{"where", {{"name", "a"}}}})->boolean("active"));
@@ -146,7 +147,9 @@ TEST_CASE("belongsTo filters by the related key, through the field or its column
   QueryFixture f;
   const json red = f.db.insert(Team, {{"name", "red"}});
   const json blue = f.db.insert(Team, {{"name", "blue"}});
-  f.db.insertMany(Item, {{{"name", "r1"}, {"team", red}}, {{"name", "r2"}, {"team", red}}, {{"name", "b1"}, {"team", blue}},
+  f.db.insertMany(Item, {{{"name", "r1"}, {"team", red}},
+                         {{"name", "r2"}, {"team", red}},
+                         {{"name", "b1"}, {"team", blue}},
                          {{"name", "none"}}});
   CHECK(f.db.count(Item, {{"where", {{"team", red}}}}) == 2);
   CHECK(f.db.count(Item, {{"where", {{"team_id", blue}}}}) == 1);
@@ -213,4 +216,13 @@ TEST_CASE("the Database is still the shared connection handle connect used to re
   CHECK(f.db.count(Team) == 1);
   CHECK(f.db->hasTable("teams"));
   CHECK_THROWS_AS(Database().count(Team), ConnectionError);
+}
+
+TEST_CASE("connect takes an adapter descriptor as well as a URL") {
+  QueryFixture f;
+  f.db.insert(Team, {{"name", "seen"}});
+  const std::string url = f.scratch.url();
+  Database viaDescriptor = f.scratch.isPostgres() ? jsorm::connect(pgAdapter({.connectionString = url}))
+                                                  : jsorm::connect(sqliteAdapter({.path = url.substr(7)}));
+  CHECK(viaDescriptor.first(Team)->text("name") == "seen");
 }

@@ -21,7 +21,8 @@ TEST_CASE("unknown fields, wrong value types and bad operators are QueryErrors a
   CHECK_THROWS_WITH(f.db.remove(Team, json::object()), Contains("needs a where"));
   CHECK_THROWS_WITH(f.db.remove(Team, {{"where", {{"id", "1 OR 1=1"}}}}), Contains("teams.id takes an integer"));
   CHECK_THROWS_WITH(f.db.count(Item, {{"where", {{"active", "yes"}}}}), Contains("items.active takes true or false"));
-  CHECK_THROWS_WITH(f.db.get(Item, {{"where", {{"quantity", {{"approx", 1}}}}}}), Contains("'approx' is not an operator"));
+  CHECK_THROWS_WITH(f.db.get(Item, {{"where", {{"quantity", {{"approx", 1}}}}}}),
+                    Contains("'approx' is not an operator"));
   CHECK_THROWS_WITH(f.db.get(Item, {{"orderBy", "colour"}}), Contains("no field 'colour'"));
   CHECK_THROWS_AS(f.db.get(Item, {{"where", {{"meta", {{"gt", 1}}}}}}), QueryError);
   CHECK(f.db.count(Team) == 1);

@@ -10,18 +10,22 @@ using nlohmann::json;
 namespace {
 // Five items; c and e have no price, d no seen_at.
 void seed(Database& db) {
-  db.insertMany(Item, {
-                          {{"name", "a"}, {"quantity", 1}, {"price", 1.5}, {"active", true}, {"seen_at", "2024-01-01 00:00:00"}},
-                          {{"name", "b"}, {"quantity", 2}, {"price", 2.5}, {"active", false}, {"seen_at", "2024-02-01 00:00:00"}},
-                          {{"name", "c"}, {"quantity", 3}, {"price", nullptr}, {"active", true}, {"seen_at", "2024-03-01 12:30:00"}},
-                          {{"name", "d"}, {"quantity", 4}, {"price", 4.5}, {"active", false}},
-                          {{"name", "e"}, {"quantity", 5}, {"active", true}, {"seen_at", "2025-01-01 00:00:00"}},
-                      });
+  db.insertMany(
+      Item,
+      {
+          {{"name", "a"}, {"quantity", 1}, {"price", 1.5}, {"active", true}, {"seen_at", "2024-01-01 00:00:00"}},
+          {{"name", "b"}, {"quantity", 2}, {"price", 2.5}, {"active", false}, {"seen_at", "2024-02-01 00:00:00"}},
+          {{"name", "c"}, {"quantity", 3}, {"price", nullptr}, {"active", true}, {"seen_at", "2024-03-01 12:30:00"}},
+          {{"name", "d"}, {"quantity", 4}, {"price", 4.5}, {"active", false}},
+          {{"name", "e"}, {"quantity", 5}, {"active", true}, {"seen_at", "2025-01-01 00:00:00"}},
+      });
 }
 
 std::string names(Database& db, const json& where, const json& orderBy = "name") {
   std::string out;
-  for (const auto& row : db.get(Item, {{"select", {"name"}}, {"where", where}, {"orderBy", orderBy}})) out += row.text("name");
+  for (const auto& row : db.get(Item, {{"select", {"name"}}, {"where", where}, {"orderBy", orderBy}})) {
+    out += row.text("name");
+  }
   return out;
 }
 }  // namespace

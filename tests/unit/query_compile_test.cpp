@@ -111,7 +111,8 @@ TEST_CASE("insert binds the given fields and returns the primary key") {
 
 TEST_CASE("insert of nothing uses DEFAULT VALUES and a model without a key returns nothing") {
   const Model Defaults = defineModel("d", {{"id", t.number().primary()}, {"n", t.number().defaultTo(1)}});
-  CHECK(compileInsert(Defaults, json::object(), sqliteDialect()).sql == R"(INSERT INTO "d" DEFAULT VALUES RETURNING "id")");
+  CHECK(compileInsert(Defaults, json::object(), sqliteDialect()).sql ==
+        R"(INSERT INTO "d" DEFAULT VALUES RETURNING "id")");
   const auto s = compileInsert(Log, {{"line", "a"}}, sqliteDialect());
   CHECK(s.sql == R"(INSERT INTO "logs" ("line") VALUES (?1))");
   CHECK(s.fields.empty());
@@ -197,7 +198,10 @@ TEST_CASE("queries that do not fit the model are QueryErrors naming the problem"
   CHECK_THAT(errorOf([&] { compileSelect(User, {{"where", {{"not", json::object()}}}}, d); }),
              Contains("'not' needs at least one condition"));
   CHECK_THAT(errorOf([&] { compileSelect(User, {{"where", "id = 1"}}, d); }), Contains("takes an object"));
-  CHECK_THAT(errorOf([&] { compileSelect(User, {{"orderBy", {{"name", "up"}}}}, d); }), Contains("\"asc\" or \"desc\""));
+  CHECK_THAT(errorOf([&] {
+               compileSelect(User, {{"orderBy", {{"name", "up"}}}}, d);
+             }),
+             Contains("\"asc\" or \"desc\""));
   CHECK_THAT(errorOf([&] { compileSelect(User, {{"orderBy", {{"name", "asc"}, {"id", "asc"}}}}, d); }),
              Contains("as an array"));
   CHECK_THAT(errorOf([&] { compileSelect(User, {{"limit", -1}}, d); }), Contains("non-negative integer"));
