@@ -38,6 +38,8 @@ class Prepared {
             else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt_, at, v);
             else if constexpr (std::is_same_v<T, std::string>)
               return sqlite3_bind_text64(stmt_, at, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+            // An empty vector's data() may be null, which sqlite3_bind_blob64 binds as NULL.
+            else if (v.empty()) return sqlite3_bind_zeroblob(stmt_, at, 0);
             else return sqlite3_bind_blob64(stmt_, at, v.data(), v.size(), SQLITE_TRANSIENT);
           },
           params[i]);

@@ -10,6 +10,7 @@ ModuleError::~ModuleError() = default;
 SchemaError::~SchemaError() = default;
 ConnectionError::~ConnectionError() = default;
 GuardError::~GuardError() = default;
+QueryError::~QueryError() = default;
 
 SqlError::SqlError(std::string message, std::string statement, std::string sqlState, std::string detail)
     : Error(message),

@@ -1,20 +1,10 @@
 // The roles-and-users seed as a schema module. It migrates into PostgreSQL when
 // DATABASE_URL is set, and into the SQLite file roles_users.db otherwise.
+#include "models.hpp"
+
 #include <jsorm/jsorm.hpp>
 
 using namespace jsorm;
-
-const Model Role = defineModel("roles", {
-    {"id", t.number().primary()},
-    {"name", t.string().unique()},
-});
-const Model User = defineModel("users", {
-    {"id", t.number().primary()},
-    {"name", t.string()},
-    {"email", t.string().optional()},
-    {"active", t.boolean().defaultTo(true).index()},
-    {"role", t.belongsTo(Role)},  // column role_id, FK -> roles(id)
-});
 
 const Migration initRolesAndUsers = defineMigration({
     .name = "init-roles-and-users",

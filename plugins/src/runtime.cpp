@@ -31,21 +31,6 @@ ConnectionTarget resolveConnection(const AdapterDescriptor& adapter, const std::
   return target;
 }
 
-namespace {
-std::shared_ptr<Connection> open(const ConnectionTarget& target, const RuntimeOptions& options) {
-  const auto plugin = AdapterPlugin::find(target.plugin, adapterSearchPath(options.adapterPath));
-  return plugin.connect(target.config);
-}
-}  // namespace
-
-std::shared_ptr<Connection> connect(const AdapterDescriptor& adapter, const RuntimeOptions& options) {
-  return open(resolveConnection(adapter, options.url), options);
-}
-
-std::shared_ptr<Connection> connect(const std::string& url, const RuntimeOptions& options) {
-  return open(resolveConnection(AdapterDescriptor{}, url), options);
-}
-
 RunResult migrate(const MigrationSource& source, const RuntimeOptions& options) {
   auto validated = validate(source);
   auto connection = connect(source.adapter, options);

@@ -4,7 +4,7 @@
 
 using namespace jsorm::cli_test;
 
-TEST_CASE("identifiers with quotes, semicolons and Unicode are quoted, never injected") {
+TEST_CASE("identifiers with quotes, semicolons and Unicode are quoted, never injected", "[bad-input]") {
   CliFixture f;
   const auto r = f.cases("migrate", "awkwardNamesSource");
   INFO(describe(r));

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -30,6 +31,16 @@ inline const std::string kFixtureDir = JSORM_FIXTURE_DIR;
 inline const std::string kExampleModule = JSORM_EXAMPLE_MODULE;
 inline const std::string kSqliteAdapter = JSORM_SQLITE_ADAPTER;
 inline const std::string kCases = kFixtureDir + "/libfixture_cases.so";
+
+/// A trial count from the environment, or `fallback` when unset: CI runs the fallbacks, a
+/// longer local run raises them (e.g. JSORM_KILL_TRIALS=200, JSORM_RACE_TRIALS=50).
+inline int envCount(const char* name, int fallback) {
+  const char* value = std::getenv(name);
+  if (!value || !*value) return fallback;
+  const int parsed = std::atoi(value);
+  if (parsed <= 0) FAIL(name << " must be a positive number, not '" << value << "'");
+  return parsed;
+}
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

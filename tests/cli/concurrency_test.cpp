@@ -14,7 +14,7 @@ using namespace jsorm::cli_test;
 
 TEST_CASE("eight racing migrate runners apply each migration exactly once") {
   constexpr int kRunners = 8;
-  for (int round = 1; round <= 3; ++round) {
+  for (int round = 1; round <= envCount("JSORM_RACE_TRIALS", 10); ++round) {
     INFO("round " << round);
     CliFixture f;
     ProcessOptions options;
@@ -55,7 +55,7 @@ TEST_CASE("eight racing migrate runners apply each migration exactly once") {
   }
 }
 
-TEST_CASE("a runner that cannot get the migration lock in time exits 6 and changes nothing") {
+TEST_CASE("a runner that cannot get the migration lock in time exits 6 and changes nothing", "[bad-input]") {
   CliFixture f;
   REQUIRE_OK(f.cases("migrate:up", "goodSource"));
   const auto before = f.dbBytes();

@@ -12,7 +12,7 @@ std::string discoveredConfig(const ConfigFixture& f) {
 }
 }  // namespace
 
-TEST_CASE("a malformed jsorm.toml exits 3 with one line naming the file, line and column") {
+TEST_CASE("a malformed jsorm.toml exits 3 with one line naming the file, line and column", "[bad-input]") {
   ConfigFixture f;
   f.writeConfig("[defaults]\n"
                 "migrationSource = \"main\"\n"
@@ -27,7 +27,7 @@ TEST_CASE("a malformed jsorm.toml exits 3 with one line naming the file, line an
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("a malformed config found from a sub-folder is still named with its line") {
+TEST_CASE("a malformed config found from a sub-folder is still named with its line", "[bad-input]") {
   ConfigFixture f;
   f.writeConfig("[defaults]\nmigrationSource = \"main\"\n\n\nmodule = = 1\n");
   f.mkdirs("a/b");
@@ -36,7 +36,7 @@ TEST_CASE("a malformed config found from a sub-folder is still named with its li
   CHECK(contains(r.err, discoveredConfig(f) + ":5:"));
 }
 
-TEST_CASE("a malformed config given with --config is named as given, with its line") {
+TEST_CASE("a malformed config given with --config is named as given, with its line", "[bad-input]") {
   ConfigFixture f;
   const std::string file = f.write("conf/broken.toml", "[migrationSources.main]\nmodule = \"unterminated\n");
   const auto r = f.run({"migrate", "--config", file});
@@ -45,7 +45,7 @@ TEST_CASE("a malformed config given with --config is named as given, with its li
   CHECK(contains(r.err, "conf/broken.toml"));
 }
 
-TEST_CASE("a module that is a number exits 3 naming the file, its line and the key") {
+TEST_CASE("a module that is a number exits 3 naming the file, its line and the key", "[bad-input]") {
   ConfigFixture f;
   f.writeConfig("[defaults]\n"
                 "migrationSource = \"main\"\n"
@@ -60,7 +60,7 @@ TEST_CASE("a module that is a number exits 3 naming the file, its line and the k
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("an environment that is not a string exits 3 naming the file and line") {
+TEST_CASE("an environment that is not a string exits 3 naming the file and line", "[bad-input]") {
   ConfigFixture f;
   f.writeConfig("[defaults]\nmigrationSource = \"main\"\nenvironment = true\n\n" + sourceTable("main", "goodSource"));
   const auto r = f.run({"migrate"});
@@ -69,7 +69,7 @@ TEST_CASE("an environment that is not a string exits 3 naming the file and line"
   CHECK(contains(r.err, "environment"));
 }
 
-TEST_CASE("a source table without an export key exits 3 naming the table and the key") {
+TEST_CASE("a source table without an export key exits 3 naming the table and the key", "[bad-input]") {
   ConfigFixture f;
   f.writeConfig("[defaults]\nmigrationSource = \"main\"\n[migrationSources.main]\nmodule = \"" + kCases + "\"\n");
   const auto r = f.run({"migrate"});
@@ -80,7 +80,7 @@ TEST_CASE("a source table without an export key exits 3 naming the table and the
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("a source table without a module key exits 3 naming the key") {
+TEST_CASE("a source table without a module key exits 3 naming the key", "[bad-input]") {
   ConfigFixture f;
   f.writeConfig("[migrationSources.main]\nexport = \"goodSource\"\n");
   const auto r = f.run({"migrate"});
@@ -89,7 +89,7 @@ TEST_CASE("a source table without a module key exits 3 naming the key") {
   CHECK(contains(r.err, "migrationSources.main"));
 }
 
-TEST_CASE("option --config naming a file that does not exist exits 3: no such file") {
+TEST_CASE("option --config naming a file that does not exist exits 3: no such file", "[bad-input]") {
   ConfigFixture f;
   const auto r = f.run({"migrate", "--config", "/nonexistent/jsorm.toml"});
   CHECK_ONE_ERROR_LINE(r, 3);
@@ -98,7 +98,7 @@ TEST_CASE("option --config naming a file that does not exist exits 3: no such fi
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("$JSORM_CONFIG naming a file that does not exist exits 3: no such file") {
+TEST_CASE("$JSORM_CONFIG naming a file that does not exist exits 3: no such file", "[bad-input]") {
   ConfigFixture f;
   f.writeSimpleConfig();  // must not be used instead
   const auto r = f.run({"migrate"}, {{"JSORM_CONFIG", f.path("missing.toml")}});
@@ -108,7 +108,7 @@ TEST_CASE("$JSORM_CONFIG naming a file that does not exist exits 3: no such file
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("option --config naming a directory exits 3 naming it") {
+TEST_CASE("option --config naming a directory exits 3 naming it", "[bad-input]") {
   ConfigFixture f;
   const std::string folder = f.mkdirs("confdir");
   const auto r = f.run({"migrate", "--config", folder});

@@ -182,7 +182,7 @@ TEST_CASE("option --source NAME picks another [migrationSources.NAME]") {
   CHECK(f.run({"migrate:status"}).exitCode == 10);
 }
 
-TEST_CASE("an unknown --source exits 3 listing the names the config defines") {
+TEST_CASE("an unknown --source exits 3 listing the names the config defines", "[bad-input]") {
   ConfigFixture f;
   f.writeConfig(defaultsTable("main") + sourceTable("main", "goodSource") + "\n" + sourceTable("notes", "evolvingSource"));
   const auto r = f.run({"migrate", "--source", "nope"});
@@ -193,7 +193,7 @@ TEST_CASE("an unknown --source exits 3 listing the names the config defines") {
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("a [defaults] migrationSource the config does not define exits 3 naming it") {
+TEST_CASE("a [defaults] migrationSource the config does not define exits 3 naming it", "[bad-input]") {
   ConfigFixture f;
   f.writeConfig(defaultsTable("ghost") + sourceTable("main", "goodSource"));
   const auto r = f.run({"migrate"});
@@ -203,7 +203,7 @@ TEST_CASE("a [defaults] migrationSource the config does not define exits 3 namin
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("without a config and without MODULE SYMBOL jsorm exits 2 mentioning jsorm.toml") {
+TEST_CASE("without a config and without MODULE SYMBOL jsorm exits 2 mentioning jsorm.toml", "[bad-input]") {
   ConfigFixture f;
   for (const std::string command : {"migrate", "migrate:status", "db:fresh", "db:rollback", "migrate:repair"}) {
     const auto r = f.run({command});
@@ -264,7 +264,7 @@ TEST_CASE("${VAR} expanding to a relative sqlite: path is relative to the config
   CHECK_FALSE(f.exists("x/y/var-rel.db"));
 }
 
-TEST_CASE("${VAR} unset exits 3 naming the variable and the key") {
+TEST_CASE("${VAR} unset exits 3 naming the variable and the key", "[bad-input]") {
   ConfigFixture f;
   f.writeConfig(defaultsTable("main") + sourceTable("main", "goodSource", kCases, "${JSORM_TEST_URL}"));
   const auto r = f.run({"migrate"}, {{"JSORM_TEST_URL", ""}});

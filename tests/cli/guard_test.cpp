@@ -50,7 +50,7 @@ struct Production : ConfigFixture {
 const std::vector<std::string> kGuarded{"migrate:down", "db:fresh", "db:rollback", "migrate:repair"};
 }  // namespace
 
-TEST_CASE("destructive commands exit 8 in production without --force and change nothing") {
+TEST_CASE("destructive commands exit 8 in production without --force and change nothing", "[bad-input]") {
   const Way way = GENERATE(Way::Flag, Way::Variable, Way::Config);
   const std::string command = GENERATE(from_range(kGuarded));
   INFO(command << " with " << wayName(way));

@@ -71,7 +71,7 @@ TEST_CASE("jsorm without arguments prints the help on stderr and exits 2") {
   CHECK(contains(r.err, "Usage: jsorm COMMAND"));
 }
 
-TEST_CASE("an unknown command exits 2 with one error line naming it") {
+TEST_CASE("an unknown command exits 2 with one error line naming it", "[bad-input]") {
   CliFixture f;
   const auto r = f.jsorm({"frobnicate"});
   CHECK_ONE_ERROR_LINE(r, 2);
@@ -80,7 +80,7 @@ TEST_CASE("an unknown command exits 2 with one error line naming it") {
   CHECK(r.out.empty());
 }
 
-TEST_CASE("migrate with only a MODULE exits 2 asking for MODULE SYMBOL") {
+TEST_CASE("migrate with only a MODULE exits 2 asking for MODULE SYMBOL", "[bad-input]") {
   CliFixture f;
   const auto r = f.jsorm({"migrate", kCases});
   CHECK_ONE_ERROR_LINE(r, 2);
@@ -89,7 +89,7 @@ TEST_CASE("migrate with only a MODULE exits 2 asking for MODULE SYMBOL") {
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("an unknown option exits 2 with one error line naming it") {
+TEST_CASE("an unknown option exits 2 with one error line naming it", "[bad-input]") {
   CliFixture f;
   const auto r = f.cases("migrate", "goodSource", {"--frobnicate"});
   CHECK_ONE_ERROR_LINE(r, 2);

@@ -89,7 +89,7 @@ TEST_CASE("migrate:status reports an applied migration removed from the source a
 
 // ---- migrate refuses -------------------------------------------------------------------------
 
-TEST_CASE("migrate refuses a changed history with exit 7, naming the migration and migrate:repair") {
+TEST_CASE("migrate refuses a changed history with exit 7, naming the migration and migrate:repair", "[bad-input]") {
   Migrated f;
   const std::string command = GENERATE("migrate", "migrate:up");
   INFO(command);
@@ -100,7 +100,7 @@ TEST_CASE("migrate refuses a changed history with exit 7, naming the migration a
   CHECK(f.unchanged());
 }
 
-TEST_CASE("migrate refuses a history with a missing migration with exit 7, naming it and migrate:repair") {
+TEST_CASE("migrate refuses a history with a missing migration with exit 7, naming it and migrate:repair", "[bad-input]") {
   Migrated f;
   const auto r = f.evolving("migrate", kGone);
   CHECK_ONE_ERROR_LINE(r, 7);
@@ -109,7 +109,7 @@ TEST_CASE("migrate refuses a history with a missing migration with exit 7, namin
   CHECK(f.unchanged());
 }
 
-TEST_CASE("migrate refuses a changed history even when new migrations are pending") {
+TEST_CASE("migrate refuses a changed history even when new migrations are pending", "[bad-input]") {
   ConfigFixture f;
   REQUIRE_OK(f.legacy("migrate:up", "evolvingSource"));
   REQUIRE_OK(f.legacy("migrate:up", "evolvingSource"));  // create-notes, add-note-title

@@ -58,7 +58,7 @@ TEST_CASE("inspect without a MODULE exits 2") {
   CHECK(contains(r.err, "expected one MODULE"));
 }
 
-TEST_CASE("inspect of a module built for another ABI exits 4 naming both ABIs") {
+TEST_CASE("inspect of a module built for another ABI exits 4 naming both ABIs", "[bad-input]") {
   CliFixture f;
   const auto r = f.jsorm({"inspect", kFixtureDir + "/libfixture_abi_mismatch.so"});
   CHECK_ONE_ERROR_LINE(r, 4);

@@ -1,6 +1,7 @@
 // The CLI against the real PostgreSQL server started by scripts/test.sh. Each test gets a
 // database of its own, so these run in parallel with everything else.
 #include "cli_fixture.hpp"
+#include "pg_scratch.hpp"
 
 #include <jsorm/error.hpp>
 
@@ -13,43 +14,6 @@
 using namespace jsorm::cli_test;
 
 namespace {
-std::string serverUrl() {
-  const char* url = std::getenv("JSORM_TEST_PG_URL");
-  // Never a silent skip: without the server these tests fail and say how to get one.
-  if (!url || !*url) FAIL("JSORM_TEST_PG_URL is not set; run scripts/test.sh, which starts a throwaway PostgreSQL");
-  return url;
-}
-
-// A database created for one test and dropped after it.
-class ScratchDatabase {
- public:
-  ScratchDatabase() {
-    static std::atomic<int> counter{0};
-    const std::string server = serverUrl();
-    name_ = fmt::format("jsorm_cli_{}_{}", ::getpid(), counter++);
-    admin_ = jsorm::connect(server);
-    admin_->execute("CREATE DATABASE " + name_);
-    url_ = server.substr(0, server.rfind('/') + 1) + name_;
-    db_ = jsorm::connect(url_);
-  }
-  ~ScratchDatabase() {
-    db_.reset();
-    try {
-      admin_->execute("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (...) {
-    }
-  }
-  const std::string& url() const { return url_; }
-  jsorm::Connection& db() { return *db_; }
-  std::int64_t count(const std::string& sql) { return std::get<std::int64_t>(db_->query(sql).rows.at(0).at(0)); }
-
- private:
-  std::string name_;
-  std::string url_;
-  std::shared_ptr<jsorm::Connection> admin_;
-  std::shared_ptr<jsorm::Connection> db_;
-};
-
 std::string passwordOf(const std::string& url) { return jsorm::passwordIn(url); }
 }  // namespace
 
@@ -74,7 +38,7 @@ TEST_CASE("the example migrates into PostgreSQL with DATABASE_URL set, full-text
 }
 
 TEST_CASE("eight racing jsorm migrate processes on PostgreSQL apply each migration exactly once", "[pg]") {
-  for (int trial = 0; trial < 3; ++trial) {
+  for (int trial = 0; trial < envCount("JSORM_RACE_TRIALS", 10); ++trial) {
     ScratchDatabase pg;
     CliFixture f;
     std::vector<int> pids;
@@ -97,7 +61,7 @@ TEST_CASE("eight racing jsorm migrate processes on PostgreSQL apply each migrati
   }
 }
 
-TEST_CASE("a refused PostgreSQL connection is one line, exit 6, and never shows the password", "[pg]") {
+TEST_CASE("a refused PostgreSQL connection is one line, exit 6, and never shows the password", "[pg][bad-input]") {
   CliFixture f;
   for (const std::string command : {"migrate", "migrate:status"}) {
     const auto r = f.cases(command, "goodSource", {"--url", "postgres://u:s3cret@127.0.0.1:1/x"});
@@ -108,7 +72,7 @@ TEST_CASE("a refused PostgreSQL connection is one line, exit 6, and never shows 
   }
 }
 
-TEST_CASE("a wrong PostgreSQL password is an authentication error that does not print it", "[pg]") {
+TEST_CASE("a wrong PostgreSQL password is an authentication error that does not print it", "[pg][bad-input]") {
   CliFixture f;
   std::string url = serverUrl();
   const std::string real = passwordOf(url);
@@ -119,7 +83,7 @@ TEST_CASE("a wrong PostgreSQL password is an authentication error that does not 
   CHECK_FALSE(contains(r.out + r.err, "not-the-pw-9f3"));
 }
 
-TEST_CASE("an unknown PostgreSQL database is named in a one-line error", "[pg]") {
+TEST_CASE("an unknown PostgreSQL database is named in a one-line error", "[pg][bad-input]") {
   CliFixture f;
   const std::string server = serverUrl();
   const auto r = f.cases("migrate", "goodSource", {"--url", server.substr(0, server.rfind('/') + 1) + "no_such_db_x"});

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -14,6 +16,28 @@
 extern char** environ;
 
 namespace jsorm::test {
+
+namespace {
+// With JSORM_TEST_PROCESS_LOG set (scripts/test.sh sets it), everything each child printed
+// is appended there, so the whole suite's output can be searched for secrets afterwards,
+// including output the tests captured and never showed.
+void logOutput(const std::string& text) {
+  const char* log = std::getenv("JSORM_TEST_PROCESS_LOG");
+  if (!log || !*log || text.empty()) return;
+  const int fd = ::open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+}
+
+// Output files of spawned processes, logged when they are reaped.
+std::mutex spawnedMutex;
+std::map<int, std::pair<std::string, std::string>> spawnedOutput;
+}  // namespace
 
 std::vector<std::string> ProcessResult::errLines() const {
   std::vector<std::string> lines;
@@ -46,6 +70,8 @@ int spawnProcess(const std::string& program, const std::vector<std::string>& arg
     ::execv(program.c_str(), argv.data());
     ::_exit(127);
   }
+  std::lock_guard lock(spawnedMutex);
+  spawnedOutput[pid] = {outFile, errFile};
   return pid;
 }
 
@@ -53,6 +79,13 @@ int waitProcess(int pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+  }
+  {
+    std::lock_guard lock(spawnedMutex);
+    if (const auto it = spawnedOutput.find(pid); it != spawnedOutput.end()) {
+      logOutput(readFile(it->second.first) + readFile(it->second.second));
+      spawnedOutput.erase(it);
+    }
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return -WTERMSIG(status);

@@ -75,6 +75,14 @@ class JSORM_API MigrationError : public Error {
   std::string migration_;
 };
 
+/// A query that does not fit its model (unknown field, wrong value type, malformed
+/// operator), or a row read with the wrong accessor. Raised before anything is sent.
+class JSORM_API QueryError : public Error {
+ public:
+  using Error::Error;
+  ~QueryError() override;
+};
+
 /// A destructive command refused in production without --force.
 class JSORM_API GuardError : public Error {
  public:

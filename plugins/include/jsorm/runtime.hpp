@@ -37,14 +37,13 @@ JSORM_API std::string redactUrl(const std::string& url);
 /// The password a URL or conninfo carries, or empty; lets output scrub it wherever it appears.
 JSORM_API std::string passwordIn(const std::string& url);
 
-/// Loads the adapter plugin and connects.
-JSORM_API std::shared_ptr<Connection> connect(const AdapterDescriptor& adapter, const RuntimeOptions& options = {});
-/// Connects by URL alone: `connect("sqlite:app.db")`.
-JSORM_API std::shared_ptr<Connection> connect(const std::string& url, const RuntimeOptions& options = {});
-
 /// Applies every pending migration of `source` as one batch.
 JSORM_API RunResult migrate(const MigrationSource& source, const RuntimeOptions& options = {});
 /// Rolls back the last batch of `source`.
 JSORM_API RunResult migrateDown(const MigrationSource& source, const RuntimeOptions& options = {});
 
 JSORM_NAMESPACE_END
+
+// connect(...) returns a Database, which needs RuntimeOptions above; included last so that
+// either header may be included first.
+#include <jsorm/database.hpp>

@@ -1,0 +1,142 @@
+#include <jsorm/adapter_plugin.hpp>
+#include <jsorm/database.hpp>
+#include <jsorm/error.hpp>
+
+#include <fmt/format.h>
+
+JSORM_NAMESPACE_BEGIN
+
+namespace {
+nlohmann::json keyOf(const Row& row, const std::string& field) {
+  return row.toJson().at(field);
+}
+
+std::string savepoint(int level) { return fmt::format("jsorm_savepoint_{}", level); }
+
+Database open(const ConnectionTarget& target, const RuntimeOptions& options) {
+  const auto plugin = AdapterPlugin::find(target.plugin, adapterSearchPath(options.adapterPath));
+  return Database(plugin.connect(target.config));
+}
+}  // namespace
+
+Database::Database(std::shared_ptr<Connection> connection) : std::shared_ptr<Connection>(std::move(connection)) {}
+
+Connection& Database::connection() const {
+  if (!*this) throw ConnectionError("this jsorm::Database holds no connection; get one from jsorm::connect(...)");
+  return **this;
+}
+
+const Dialect& Database::dialect() const { return connection().dialect(); }
+
+ResultSet Database::run(const BoundStatement& statement) const {
+  return connection().query(statement.sql, statement.params);
+}
+
+std::vector<Row> Database::get(const Model& model, const Query& query) const {
+  const BoundStatement statement = compileSelect(model, query, dialect());
+  return rowsOf(statement, run(statement));
+}
+
+std::optional<Row> Database::first(const Model& model, const Query& query) const {
+  Query limited = query;
+  if (limited.is_object()) limited["limit"] = 1;
+  auto rows = get(model, limited);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::int64_t Database::count(const Model& model, const Query& query) const {
+  const BoundStatement statement = compileCount(model, query, dialect());
+  const ResultSet result = run(statement);
+  const Value& cell = result.rows.at(0).at(0);
+  if (const auto* n = std::get_if<std::int64_t>(&cell)) return *n;
+  throw SqlError("COUNT(*) returned something other than an integer", statement.sql);
+}
+
+nlohmann::json Database::insert(const Model& model, const Query& row) const {
+  const BoundStatement statement = compileInsert(model, row, dialect());
+  const ResultSet result = run(statement);
+  if (statement.fields.empty()) return nullptr;
+  const auto rows = rowsOf(statement, result);
+  return rows.empty() ? nlohmann::json() : keyOf(rows.front(), statement.fields.front()->name);
+}
+
+std::vector<nlohmann::json> Database::insertMany(const Model& model, const Query& rows) const {
+  if (!rows.is_array()) {
+    throw QueryError(fmt::format("insertMany into '{}' takes an array of rows", model.table()));
+  }
+  // Every row is checked before the first one is sent.
+  std::vector<BoundStatement> statements;
+  statements.reserve(rows.size());
+  for (const auto& row : rows) statements.push_back(compileInsert(model, row, dialect()));
+  return transaction([&](Database& tx) {
+    std::vector<nlohmann::json> keys;
+    keys.reserve(statements.size());
+    for (const auto& statement : statements) {
+      const ResultSet result = tx.run(statement);
+      if (statement.fields.empty()) {
+        keys.emplace_back(nullptr);
+        continue;
+      }
+      keys.push_back(keyOf(rowsOf(statement, result).at(0), statement.fields.front()->name));
+    }
+    return keys;
+  });
+}
+
+std::int64_t Database::update(const Model& model, const Query& query) const {
+  const BoundStatement statement = compileUpdate(model, query, dialect());
+  return static_cast<std::int64_t>(run(statement).rows.size());
+}
+
+std::int64_t Database::remove(const Model& model, const Query& query) const {
+  const BoundStatement statement = compileRemove(model, query, dialect());
+  return static_cast<std::int64_t>(run(statement).rows.size());
+}
+
+TransactionScope::TransactionScope(const Database& database) : database_(database), level_(*database.depth_) {
+  Connection& connection = database_.connection();
+  if (level_ == 0) {
+    connection.begin();
+  } else {
+    connection.execute("SAVEPOINT " + savepoint(level_));
+  }
+  ++*database_.depth_;
+}
+
+void TransactionScope::commit() {
+  Connection& connection = database_.connection();
+  // A commit that throws leaves done_ false, so the destructor rolls back what is left.
+  if (level_ == 0) {
+    connection.commit();
+  } else {
+    connection.execute("RELEASE SAVEPOINT " + savepoint(level_));
+  }
+  done_ = true;
+  --*database_.depth_;
+}
+
+TransactionScope::~TransactionScope() {
+  if (done_) return;
+  --*database_.depth_;
+  // The body's exception is the one that matters; a failing rollback must not replace it.
+  try {
+    Connection& connection = database_.connection();
+    if (level_ == 0) {
+      connection.rollback();
+    } else {
+      connection.execute("ROLLBACK TO SAVEPOINT " + savepoint(level_) + "; RELEASE SAVEPOINT " + savepoint(level_));
+    }
+  } catch (...) {
+  }
+}
+
+Database connect(const AdapterDescriptor& adapter, const RuntimeOptions& options) {
+  return open(resolveConnection(adapter, options.url), options);
+}
+
+Database connect(const std::string& url, const RuntimeOptions& options) {
+  return open(resolveConnection(AdapterDescriptor{}, url), options);
+}
+
+JSORM_NAMESPACE_END
