@@ -40,6 +40,12 @@ Field ofType(FieldType type) {
 }
 }  // namespace
 
+Field::Field(const Field& other) = default;
+Field::Field(Field&& other) noexcept = default;
+Field& Field::operator=(const Field& other) = default;
+Field& Field::operator=(Field&& other) noexcept = default;
+Field::~Field() = default;
+
 Field Field::primary() const { return with(spec_, [](FieldSpec& s) { s.primary = true; }); }
 Field Field::unique() const { return with(spec_, [](FieldSpec& s) { s.unique = true; }); }
 Field Field::optional() const { return with(spec_, [](FieldSpec& s) { s.optional = true; }); }

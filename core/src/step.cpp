@@ -19,6 +19,12 @@ std::string quoted(const std::string& text) {
 }
 }  // namespace
 
+Step::Step(const Step& other) = default;
+Step::Step(Step&& other) noexcept = default;
+Step& Step::operator=(const Step& other) = default;
+Step& Step::operator=(Step&& other) noexcept = default;
+Step::~Step() = default;
+
 std::string Step::describe() const {
   return std::visit(
       Overloaded{

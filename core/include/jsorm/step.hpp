@@ -94,6 +94,14 @@ class JSORM_API Step {
     requires std::is_constructible_v<Operation, Op>
   Step(Op op) : op_(std::move(op)) {}
 
+  // Out of line so schema modules, compiled without optimisation, call core's optimised
+  // copies instead of expanding the nine-way variant in every migration.
+  Step(const Step& other);
+  Step(Step&& other) noexcept;
+  Step& operator=(const Step& other);
+  Step& operator=(Step&& other) noexcept;
+  ~Step();
+
   const Operation& operation() const noexcept { return op_; }
 
   /// The step as jsorm code would name it, e.g. `createTable("users")`.
