@@ -202,18 +202,18 @@ void killDuringNonTransactional(bool postgres) {
 }
 }  // namespace
 
-TEST_CASE("kill -9 during migrate leaves only whole tracked migrations; a rerun completes (SQLite)", "[kill]") {
+TEST_CASE("kill -9 during migrate leaves only whole tracked migrations and a rerun completes (SQLite)", "[kill]") {
   killDuringMigrate(false);
 }
-TEST_CASE("kill -9 during migrate leaves only whole tracked migrations; a rerun completes (PostgreSQL)",
+TEST_CASE("kill -9 during migrate leaves only whole tracked migrations and a rerun completes (PostgreSQL)",
           "[kill][pg]") {
   killDuringMigrate(true);
 }
-TEST_CASE("kill -9 during migrate:down leaves only whole tracked migrations; a rerun completes (SQLite)",
+TEST_CASE("kill -9 during migrate:down leaves only whole tracked migrations and a rerun completes (SQLite)",
           "[kill]") {
   killDuringRollback(false);
 }
-TEST_CASE("kill -9 during migrate:down leaves only whole tracked migrations; a rerun completes (PostgreSQL)",
+TEST_CASE("kill -9 during migrate:down leaves only whole tracked migrations and a rerun completes (PostgreSQL)",
           "[kill][pg]") {
   killDuringRollback(true);
 }
