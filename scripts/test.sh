@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
 # The whole test suite: installs dependencies, builds everything with tests, starts a
 # throwaway PostgreSQL on loopback, runs CTest (unit, integration on SQLite and
-# PostgreSQL, CLI process tests), and stops the server again. Extra arguments go to ctest.
+# PostgreSQL, CLI process tests, reliability suites), checks that no test password appears
+# in any output, runs each fuzzer briefly (and, with JSORM_SANITIZE_SUITE=1, the suite
+# again under AddressSanitizer + UBSan), and stops the server again. Extra arguments go to
+# ctest (both runs).
+#
+#   JSORM_BUILD_DIR=DIR        the normal build (default build/)
+#   JSORM_ASAN_BUILD_DIR=DIR   the sanitizer build (default build-asan/)
+#   JSORM_SANITIZE_SUITE=1     also build with -DJSORM_SANITIZE=ON and run the suite under it
+#                              (off until a full run is measured within the CI budget)
+#   JSORM_SKIP_FUZZ=1          skip the fuzzers (local use; CI runs them)
+#   JSORM_FUZZ_SECONDS=N       seconds per fuzzer (default 20)
+#   JSORM_KILL_TRIALS=N        kill -9 trials per database (default 20)
+#   JSORM_RACE_TRIALS=N        racing-runner rounds per database (default 10)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${JSORM_BUILD_DIR:-$root/build}"
+asan_build="${JSORM_ASAN_BUILD_DIR:-$root/build-asan}"
+started=$SECONDS
+filtered=$#  # with a ctest filter, some suites (and their process output) may not run
 
 "$root/scripts/install-deps.sh"
 echo "== build ($build)"
@@ -21,5 +36,76 @@ set -a
 set +a
 export JSORM_TEST_PG_CLUSTER="$cluster"
 
+# Every password the tests hand to jsorm: the test server's, and the ones the CLI tests put
+# in URLs and configs to check they are never printed.
+secrets=(jsorm-test-pw s3cret not-the-pw-9f3 hunter2-pw hunter2secret port-pw-77)
+[[ "$JSORM_TEST_PG_URL" == *jsorm-test-pw@* ]] ||
+  { echo "test: the test server's password is no longer jsorm-test-pw; update the secrets list" >&2; exit 1; }
+
+# Runs ctest in build dir $1 (further arguments go to ctest), keeping its console output,
+# CTest's own log of every test's output, and everything the jsorm processes printed
+# (JSORM_TEST_PROCESS_LOG, written by tests/support/process.cpp); then searches all three
+# for the secrets. A leak fails the run even when every test passed.
+run_suite() {
+  local dir=$1
+  shift
+  local console="$dir/Testing/ctest-console.log" processes="$dir/Testing/process-output.log"
+  mkdir -p "$dir/Testing"
+  rm -f "$console" "$processes"
+  local rc=0
+  JSORM_TEST_PROCESS_LOG="$processes" ctest --test-dir "$dir" --output-on-failure -j"${JOBS:-2}" "$@" 2>&1 |
+    tee "$console" || rc=$?
+  # The process log must exist, or the search below would pass without looking at anything.
+  if [ "$filtered" -eq 0 ] && [ ! -s "$processes" ]; then
+    echo "test: no process output was logged to $processes" >&2
+    rc=1
+  fi
+  local leaked=0
+  for secret in "${secrets[@]}"; do
+    local hits
+    hits=$(grep -F -l -- "$secret" "$console" "$dir/Testing/Temporary/LastTest.log" "$processes" 2>/dev/null || true)
+    if [ -n "$hits" ]; then
+      echo "test: a test password ('${secret:0:3}...') appears in: $hits" >&2
+      leaked=1
+    fi
+  done
+  [ $leaked -eq 0 ] && echo "== secrets: none of ${#secrets[@]} test passwords in any output of $dir"
+  [ $rc -eq 0 ] && [ $leaked -eq 0 ]
+}
+
 echo "== tests"
-ctest --test-dir "$build" --output-on-failure -j"${JOBS:-2}" "$@"
+suite_started=$SECONDS
+filtered=$#  # with a ctest filter, some suites (and their process output) may not run
+run_suite "$build" "$@"
+echo "== tests took $((SECONDS - suite_started))s"
+
+if [ "${JSORM_SANITIZE_SUITE:-0}" = 1 ]; then
+  echo "== sanitizer build ($asan_build)"
+  phase_started=$SECONDS
+filtered=$#  # with a ctest filter, some suites (and their process output) may not run
+  # ASan needs the frame pointers and one runtime: the host `jsorm` and the test programs
+  # carry it, and the plugins and schema modules they dlopen use theirs.
+  JSORM_BUILD_DIR="$asan_build" "$root/scripts/build.sh" -DJSORM_SANITIZE=ON -DJSORM_BUILD_TESTS=ON \
+    -DJSORM_BUILD_EXAMPLES=ON
+  echo "== sanitizer tests"
+  # - detect_leaks: on; a leak is a finding like any other.
+  # - fast_unwind_on_malloc=0 gives full stacks through dlopen'd plugins.
+  # - halt_on_error for UBSan: a report fails the test instead of scrolling by.
+  # - The package test is excluded: it installs the tree and builds consumers with plain
+  #   g++, which cannot link libraries that need the ASan runtime; it runs in the normal build.
+  # - Kill trials are fewer: ASan makes each run ~3x slower and the normal run already
+  #   covers the trial count; the sanitizer run is about memory errors on those paths.
+  ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0}" \
+  UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
+  JSORM_KILL_TRIALS="${JSORM_ASAN_KILL_TRIALS:-4}" JSORM_RACE_TRIALS="${JSORM_ASAN_RACE_TRIALS:-2}" \
+    run_suite "$asan_build" -E "^package:" "$@"
+  echo "== sanitizers took $((SECONDS - phase_started))s"
+fi
+
+if [ "${JSORM_SKIP_FUZZ:-0}" != 1 ]; then
+  phase_started=$SECONDS
+filtered=$#  # with a ctest filter, some suites (and their process output) may not run
+  "$root/scripts/fuzz.sh"
+  echo "== fuzzing took $((SECONDS - phase_started))s"
+fi
+echo "== all done in $((SECONDS - started))s"

@@ -174,8 +174,19 @@ SchemaSnapshot parseSnapshot(const std::string& text, const std::string& path) {
     std::string reason = e.what();
     if (auto at = reason.find("syntax error"); at != std::string::npos) reason = reason.substr(at);
     throw ConfigError(fmt::format("{}:{}:{}: malformed snapshot: {}; fix or delete the file", path, line, column, reason));
+  } catch (const json::out_of_range& e) {
+    // A number too large for a double (e.g. 1E400) is out_of_range, not parse_error; found
+    // by fuzz/fuzz_snapshot. Without this it reached the CLI as an internal error (exit 1).
+    throw ConfigError(fmt::format("{}: malformed snapshot: {}; fix or delete the file", path, e.what()));
   }
-  return Reader(path).snapshot(root);
+  try {
+    return Reader(path).snapshot(root);
+  } catch (const json::exception& e) {
+    // A value of the wrong JSON type where Reader converts it (e.g. "version": {}) throws
+    // type_error; found by fuzz/fuzz_snapshot. It must be a malformed snapshot (exit 3),
+    // not an internal error.
+    throw ConfigError(fmt::format("{}: malformed snapshot: {}; fix or delete the file", path, e.what()));
+  }
 }
 
 JSORM_NAMESPACE_END

@@ -406,26 +406,33 @@ TEST_CASE("a jsorm.toml that cannot be read exits 3: permission denied", "[bad-i
   CHECK_FALSE(std::filesystem::exists(f.db));
 }
 
-TEST_CASE("a malformed snapshot makes migrate:generate exit 3 naming its line and write nothing", "[bad-input]") {
+namespace {
+// migrate:generate over a broken schema.json: exit 3 with `phrases`, the snapshot untouched
+// and no migration written.
+void checkSnapshotRefused(const std::string& snapshot, std::initializer_list<std::string> phrases) {
   CliFixture f;
-  const std::string broken = "{\n  \"version\": 1,\n  \"tables\": {\n    \"accounts\": { \"columns\": [\n}\n";
-  writeFile(f.dir.file("schema.json"), broken);
+  writeFile(f.dir.file("schema.json"), snapshot);
   const auto r = f.jsorm({"migrate:generate", kCases, "generateSource", "--out", "migrations"});
   CHECK_ONE_ERROR_LINE(r, 3);
-  checkPhrases(r, {"schema.json:", "malformed snapshot"});
-  CHECK(readFile(f.dir.file("schema.json")) == broken);
+  checkPhrases(r, phrases);
+  CHECK(readFile(f.dir.file("schema.json")) == snapshot);
   CHECK_FALSE(std::filesystem::exists(f.dir.file("migrations")));
+}
+}  // namespace
+
+TEST_CASE("a malformed snapshot makes migrate:generate exit 3 naming its line and write nothing", "[bad-input]") {
+  checkSnapshotRefused("{\n  \"version\": 1,\n  \"tables\": {\n    \"accounts\": { \"columns\": [\n}\n",
+                       {"schema.json:5:", "malformed snapshot"});
 }
 
 TEST_CASE("a snapshot of the wrong shape makes migrate:generate exit 3 and write nothing", "[bad-input]") {
-  CliFixture f;
-  const std::string wrong = "{\"version\": 1, \"tables\": [1, 2, 3]}\n";
-  writeFile(f.dir.file("schema.json"), wrong);
-  const auto r = f.jsorm({"migrate:generate", kCases, "generateSource", "--out", "migrations"});
-  CHECK_ONE_ERROR_LINE(r, 3);
-  checkPhrases(r, {"schema.json", "tables"});
-  CHECK(readFile(f.dir.file("schema.json")) == wrong);
-  CHECK_FALSE(std::filesystem::exists(f.dir.file("migrations")));
+  checkSnapshotRefused("{\"version\": 1, \"tables\": [1, 2, 3]}\n", {"schema.json", "tables"});
+}
+
+// Found by fuzz/fuzz_snapshot: these reached the CLI as "unexpected failure" (exit 1).
+TEST_CASE("a snapshot with a value of the wrong JSON type makes migrate:generate exit 3", "[bad-input]") {
+  checkSnapshotRefused("{\"version\": {}, \"tables\": {}}\n", {"schema.json", "malformed snapshot"});
+  checkSnapshotRefused("{\"version\": 1E400, \"tables\": {}}\n", {"schema.json", "malformed snapshot"});
 }
 
 // The SQLite side is awkward_names_test.cpp; PostgreSQL quotes differently (and folds

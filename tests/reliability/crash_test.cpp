@@ -1,5 +1,6 @@
 // kill -9 at random moments: a `jsorm migrate` (or `migrate:down`) of 200 migrations is
-// SIGKILLed at a random time within its clean run time; the database must hold exactly the
+// SIGKILLed at a random point (after a random number of migrations, a random time into the
+// next one, both from a seeded RNG); the database must hold exactly the
 // migrations the tracking table lists, each one whole, and a rerun must end in the same
 // schema as a clean run. JSORM_KILL_TRIALS sets the trials per test (CI: 20);
 // JSORM_RELIABILITY_SEED replays the kill times of a failed run.
@@ -47,10 +48,16 @@ std::size_t requireConsistent(const TrialDatabase& db) {
   return tracked.size();
 }
 
-/// Picks a kill time in [0, 1.2 x the clean run]: most kills land mid-run, a few after the
-/// run finished (which must be harmless too).
-Micros killTime(std::mt19937_64& random, Micros clean) {
-  return Micros(std::uniform_int_distribution<std::int64_t>(0, clean.count() * 6 / 5)(random));
+/// Where a trial kills: after a random number of finished migrations (0..199), at a random
+/// point within the next one (up to twice a clean run's average per migration).
+struct KillPoint {
+  int after = 0;
+  Micros delay{};
+};
+KillPoint killPoint(std::mt19937_64& random, Micros clean) {
+  const std::int64_t perMigration = std::max<std::int64_t>(clean.count() / kMigrationCount, 1);
+  return {std::uniform_int_distribution<int>(0, kMigrationCount - 1)(random),
+          Micros(std::uniform_int_distribution<std::int64_t>(0, 2 * perMigration)(random))};
 }
 
 struct Tally {
@@ -79,11 +86,12 @@ void killDuringMigrate(bool postgres) {
   const int trials = envCount("JSORM_KILL_TRIALS", 20);
   Tally tally;
   for (int trial = 1; trial <= trials; ++trial) {
-    const Micros at = killTime(random, clean.took);
-    INFO("seed " << seed << ", trial " << trial << ", kill after " << at.count() << " us of a "
-                 << clean.took.count() << " us clean run");
+    const KillPoint at = killPoint(random, clean.took);
+    INFO("seed " << seed << ", trial " << trial << ", kill " << at.delay.count() << " us after migration "
+                 << at.after << " finished");
     TrialDatabase db(postgres);
-    const int code = killAfter(db.spawn("migrate", "crashSource", "killed"), at);
+    const int code = killAtProgress(db.spawn("migrate", "crashSource", "killed"), db.outFile("killed"), at.after,
+                                    at.delay);
     INFO("killed run: exit " << code << "\n" << db.output("killed"));
     CHECK((code == -SIGKILL || code == 0));
     db.settle();
@@ -116,12 +124,13 @@ void killDuringRollback(bool postgres) {
   const int trials = std::max(1, envCount("JSORM_KILL_TRIALS", 20) / 4);
   Tally tally;
   for (int trial = 1; trial <= trials; ++trial) {
-    const Micros at = killTime(random, downTook);
-    INFO("seed " << seed << ", trial " << trial << ", kill after " << at.count() << " us of a " << downTook.count()
-                 << " us clean rollback");
+    const KillPoint at = killPoint(random, downTook);
+    INFO("seed " << seed << ", trial " << trial << ", kill " << at.delay.count() << " us after rollback "
+                 << at.after << " finished");
     TrialDatabase db(postgres);
     REQUIRE_OK(db.run("migrate", "crashSource"));
-    const int code = killAfter(db.spawn("migrate:down", "crashSource", "killed"), at);
+    const int code = killAtProgress(db.spawn("migrate:down", "crashSource", "killed"), db.outFile("killed"),
+                                    at.after, at.delay);
     INFO("killed rollback: exit " << code << "\n" << db.output("killed"));
     CHECK((code == -SIGKILL || code == 0));
     db.settle();
@@ -157,10 +166,12 @@ void killDuringNonTransactional(bool postgres) {
   Tally tally;
   int leftovers = 0;
   for (int trial = 1; trial <= trials; ++trial) {
-    const Micros at = killTime(random, clean.took);
-    INFO("seed " << seed << ", trial " << trial << ", kill after " << at.count() << " us");
+    const KillPoint at = killPoint(random, clean.took);
+    INFO("seed " << seed << ", trial " << trial << ", kill " << at.delay.count() << " us after migration "
+                 << at.after << " finished");
     TrialDatabase db(postgres);
-    const int code = killAfter(db.spawn("migrate", "nonTransactionalSource", "killed"), at);
+    const int code = killAtProgress(db.spawn("migrate", "nonTransactionalSource", "killed"), db.outFile("killed"),
+                                    at.after, at.delay);
     INFO("killed run: exit " << code << "\n" << db.output("killed"));
     CHECK((code == -SIGKILL || code == 0));
     db.settle();
@@ -202,18 +213,18 @@ void killDuringNonTransactional(bool postgres) {
 }
 }  // namespace
 
-TEST_CASE("kill -9 during migrate leaves only whole tracked migrations; a rerun completes (SQLite)", "[kill]") {
+TEST_CASE("kill -9 during migrate leaves only whole tracked migrations and a rerun completes (SQLite)", "[kill]") {
   killDuringMigrate(false);
 }
-TEST_CASE("kill -9 during migrate leaves only whole tracked migrations; a rerun completes (PostgreSQL)",
+TEST_CASE("kill -9 during migrate leaves only whole tracked migrations and a rerun completes (PostgreSQL)",
           "[kill][pg]") {
   killDuringMigrate(true);
 }
-TEST_CASE("kill -9 during migrate:down leaves only whole tracked migrations; a rerun completes (SQLite)",
+TEST_CASE("kill -9 during migrate:down leaves only whole tracked migrations and a rerun completes (SQLite)",
           "[kill]") {
   killDuringRollback(false);
 }
-TEST_CASE("kill -9 during migrate:down leaves only whole tracked migrations; a rerun completes (PostgreSQL)",
+TEST_CASE("kill -9 during migrate:down leaves only whole tracked migrations and a rerun completes (PostgreSQL)",
           "[kill][pg]") {
   killDuringRollback(true);
 }

@@ -56,11 +56,11 @@ void killedHolderReleasesLock(bool postgres) {
 }
 }  // namespace
 
-TEST_CASE("a runner killed while holding the migration lock releases it; the waiting runner finishes (SQLite)",
+TEST_CASE("a runner killed while holding the migration lock releases it and the waiting runner finishes (SQLite)",
           "[race]") {
   killedHolderReleasesLock(false);
 }
-TEST_CASE("a runner killed while holding the migration lock releases it; the waiting runner finishes (PostgreSQL)",
+TEST_CASE("a runner killed while holding the migration lock releases it and the waiting runner finishes (PostgreSQL)",
           "[race][pg]") {
   killedHolderReleasesLock(true);
 }

@@ -92,6 +92,7 @@ class TrialDatabase {
     return ::jsorm::test::spawnProcess(kJsorm, args, options, fixture_.dir.file(tag + ".out"),
                                        fixture_.dir.file(tag + ".err"));
   }
+  std::string outFile(const std::string& tag) const { return fixture_.dir.file(tag + ".out"); }
   std::string output(const std::string& tag) const {
     return readFile(fixture_.dir.file(tag + ".out")) + readFile(fixture_.dir.file(tag + ".err"));
   }
@@ -214,12 +215,39 @@ inline std::vector<std::string> strayTables(const SchemaShape& shape) {
   return stray;
 }
 
+/// Migrations a run has finished so far, from its progress output (one "... (N ms)" line
+/// each, flushed as it goes).
+inline int finishedIn(const std::string& outFile) {
+  const std::string out = readFile(outFile);
+  int count = 0;
+  for (auto at = out.find(" ms)\n"); at != std::string::npos; at = out.find(" ms)\n", at + 1)) ++count;
+  return count;
+}
+
+inline bool isZombie(int pid) {
+  const std::string stat = readFile("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');
+  return close == std::string::npos || (close + 2 < stat.size() && stat[close + 2] == 'Z');
+}
+
 /// Sleeps `delay`, then SIGKILLs `pid` and reaps it; returns its exit code (-9 when the kill
 /// landed, 0 when the run had already finished).
 inline int killAfter(int pid, std::chrono::microseconds delay) {
   std::this_thread::sleep_for(delay);
   ::kill(pid, SIGKILL);
   return ::jsorm::test::waitProcess(pid);
+}
+
+/// Waits until the run `pid` has finished `target` migrations (read from its output, so the
+/// database is not touched), then sleeps `delay` (a random point inside the next migration)
+/// and SIGKILLs it. Timing-independent where a fixed delay is not: on a loaded machine a
+/// delay drawn from a clean run's duration lands before the start or after the end too often.
+inline int killAtProgress(int pid, const std::string& outFile, int target, std::chrono::microseconds delay) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (finishedIn(outFile) < target && !isZombie(pid) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  return killAfter(pid, delay);
 }
 
 }  // namespace jsorm::reliability

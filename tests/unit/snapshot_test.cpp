@@ -484,6 +484,25 @@ TEST_CASE("parseSnapshot: malformed JSON names the file, line and column of the 
   CHECK_THAT(parseError("version = 1\n", "s.json"), StartsWith("s.json:1:1: "));
 }
 
+// Found by fuzz/fuzz_snapshot: nlohmann reports a number beyond double as out_of_range,
+// which escaped as an internal error instead of a malformed-snapshot ConfigError.
+TEST_CASE("parseSnapshot: a number too large for a double is a malformed snapshot") {
+  const std::string message = parseError("{\"version\": 1E400, \"tables\": {}}", "s.json");
+  CHECK_THAT(message, StartsWith("s.json: "));
+  CHECK_THAT(message, Contains("malformed snapshot"));
+}
+
+// Also found by fuzz/fuzz_snapshot: a value of the wrong JSON type where the reader converts
+// it escaped as nlohmann's type_error.
+TEST_CASE("parseSnapshot: values of the wrong JSON type are a malformed snapshot") {
+  for (const std::string text : {R"({"version": {}, "tables": {}})",
+                                 R"({"version": 1, "tables": {"t": {"columns": [{"name": 5, "type": "text"}]}}})"}) {
+    INFO(text);
+    const std::string message = parseError(text, "s.json");
+    CHECK_THAT(message, StartsWith("s.json: "));
+  }
+}
+
 TEST_CASE("parseSnapshot: a wrongly shaped file names the JSON path of the problem") {
   SECTION("not an object") { CHECK_THAT(parseError("[]", "s.json"), StartsWith("s.json: ")); }
   SECTION("no tables") {
