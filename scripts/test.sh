@@ -9,7 +9,7 @@
 #   JSORM_BUILD_DIR=DIR        the normal build (default build/)
 #   JSORM_ASAN_BUILD_DIR=DIR   the sanitizer build (default build-asan/)
 #   JSORM_SANITIZE_SUITE=1     also build with -DJSORM_SANITIZE=ON and run the suite under it
-#                              (off until a full run is measured within the CI budget)
+#                              (.ci/run sets it; locally it adds a second full build)
 #   JSORM_SKIP_FUZZ=1          skip the fuzzers (local use; CI runs them)
 #   JSORM_FUZZ_SECONDS=N       seconds per fuzzer (default 20)
 #   JSORM_KILL_TRIALS=N        kill -9 trials per database (default 20)
@@ -75,14 +75,12 @@ run_suite() {
 
 echo "== tests"
 suite_started=$SECONDS
-filtered=$#  # with a ctest filter, some suites (and their process output) may not run
 run_suite "$build" "$@"
 echo "== tests took $((SECONDS - suite_started))s"
 
 if [ "${JSORM_SANITIZE_SUITE:-0}" = 1 ]; then
   echo "== sanitizer build ($asan_build)"
   phase_started=$SECONDS
-filtered=$#  # with a ctest filter, some suites (and their process output) may not run
   # ASan needs the frame pointers and one runtime: the host `jsorm` and the test programs
   # carry it, and the plugins and schema modules they dlopen use theirs.
   JSORM_BUILD_DIR="$asan_build" "$root/scripts/build.sh" -DJSORM_SANITIZE=ON -DJSORM_BUILD_TESTS=ON \
@@ -104,7 +102,6 @@ fi
 
 if [ "${JSORM_SKIP_FUZZ:-0}" != 1 ]; then
   phase_started=$SECONDS
-filtered=$#  # with a ctest filter, some suites (and their process output) may not run
   "$root/scripts/fuzz.sh"
   echo "== fuzzing took $((SECONDS - phase_started))s"
 fi
