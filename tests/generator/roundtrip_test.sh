@@ -235,7 +235,7 @@ expect "migrate:generate (v2, no --allow-dangerous) exit code" "$rc" 12
 expect "migration files after the refused run" "$(migration_files)" 1
 expect "review files after the refused run" "$(cd "$app" && ls migrations/*.cpp.review 2>/dev/null | wc -l)" 1
 [ "$(cat "$app/schema.json")" = "$snapshot_v1" ] || fail "the refused run changed schema.json"
-echo "$out" | grep -q "posts_tags" || fail "migrate:generate did not report the pivot table posts_tags"
+echo "$out" | grep >/dev/null "posts_tags" || fail "migrate:generate did not report the pivot table posts_tags"
 
 step "migrate:generate --allow-dangerous"
 run migrate:generate "$module" generateSource --allow-dangerous
@@ -255,7 +255,7 @@ build_app "with the v2 migration"
 run migrate:status "$module" ormSource --url "$url"
 echo "$out"
 expect "migrate:status with the v2 migration pending, exit code" "$rc" 10
-echo "$out" | grep -q "2 migrations on .*: 1 applied, 1 pending, 0 changed, 0 missing" ||
+echo "$out" | grep >/dev/null "2 migrations on .*: 1 applied, 1 pending, 0 changed, 0 missing" ||
   fail "migrate:status does not show 1 applied and 1 pending"
 
 step "migrate v2"

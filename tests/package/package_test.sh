@@ -4,6 +4,8 @@
 # prefix elsewhere and migrates from there; checks a stripped install and the .deb too.
 #   package_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
+# Checks below pipe a command into `grep >/dev/null`, never `grep -q`: -q exits at the first
+# match, the writer then dies of SIGPIPE, and pipefail turns a found line into a failure.
 src="$1"
 build="$2"
 work="$(mktemp -d /tmp/jsorm-package-XXXXXX)"
@@ -33,12 +35,12 @@ step "move the prefix: it must run from anywhere without LD_LIBRARY_PATH"
 mkdir -p "$work/elsewhere"
 mv "$work/prefix" "$work/elsewhere/jsorm"
 jsorm="$work/elsewhere/jsorm/bin/jsorm"
-"$jsorm" --version | grep -q "jsorm 0.1.0 (plugin ABI 1)" || fail "jsorm --version from the moved prefix"
+"$jsorm" --version | grep >/dev/null "jsorm 0.1.0 (plugin ABI 1)" || fail "jsorm --version from the moved prefix"
 module="$work/example/libroles_users.so"
 "$jsorm" migrate "$module" ormSource --url "sqlite:$work/app.db"
 expect "applied migrations" "$(sqlite3 "$work/app.db" 'SELECT COUNT(*) FROM jsorm_migrations')" 2
 expect "users.timezone" "$(sqlite3 "$work/app.db" "SELECT COUNT(*) FROM pragma_table_info('users') WHERE name = 'timezone'")" 1
-"$jsorm" adapters | grep -q "$work/elsewhere/jsorm/lib/jsorm/adapters/libjsorm_adapter_sqlite.so" \
+"$jsorm" adapters | grep >/dev/null "$work/elsewhere/jsorm/lib/jsorm/adapters/libjsorm_adapter_sqlite.so" \
   || fail "the moved prefix's own adapters are not found"
 
 step "the out-of-tree sqlfile adapter writes a script that SQLite runs"
@@ -48,22 +50,22 @@ sqlite3 "$work/from-script.db" < "$work/deploy.sql"
 expect "tracking rows from the script" "$(sqlite3 "$work/from-script.db" 'SELECT COUNT(*) FROM jsorm_migrations')" 2
 "$jsorm" migrate:status "$module" ormSource --url "sqlite:$work/from-script.db" >/dev/null \
   || fail "a database built from the script is not up to date for jsorm"
-JSORM_ADAPTER_PATH="$work/skeleton" "$jsorm" adapters | grep -q "mydb" || fail "the skeleton adapter is not listed"
+JSORM_ADAPTER_PATH="$work/skeleton" "$jsorm" adapters | grep >/dev/null "mydb" || fail "the skeleton adapter is not listed"
 
 step "stripped install and stripped module still load and list"
 cmake --install "$build" --prefix "$work/stripped" --strip >/dev/null
 cp "$module" "$work/stripped-module.so"
 strip "$work/stripped-module.so"
-"$work/stripped/bin/jsorm" inspect "$work/stripped-module.so" | grep -q "ormSource" || fail "inspect of a stripped module"
+"$work/stripped/bin/jsorm" inspect "$work/stripped-module.so" | grep >/dev/null "ormSource" || fail "inspect of a stripped module"
 "$work/stripped/bin/jsorm" migrate "$work/stripped-module.so" ormSource --url "sqlite:$work/stripped.db" >/dev/null
 expect "applied by the stripped install" "$(sqlite3 "$work/stripped.db" 'SELECT COUNT(*) FROM jsorm_migrations')" 2
 
 step "the Debian package unpacks and runs"
 (cd "$build" && cpack -G DEB -B "$work/deb" >/dev/null)
 deb="$(ls "$work"/deb/*.deb)"
-dpkg-deb --field "$deb" Depends | grep -q libpq5 || fail "the .deb does not depend on libpq5"
+dpkg-deb --field "$deb" Depends | grep >/dev/null libpq5 || fail "the .deb does not depend on libpq5"
 dpkg -x "$deb" "$work/root"
-"$work/root/usr/bin/jsorm" --version | grep -q "plugin ABI 1" || fail "jsorm --version from the unpacked .deb"
+"$work/root/usr/bin/jsorm" --version | grep >/dev/null "plugin ABI 1" || fail "jsorm --version from the unpacked .deb"
 "$work/root/usr/bin/jsorm" migrate "$module" ormSource --url "sqlite:$work/deb.db" >/dev/null
 expect "applied by the .deb's jsorm" "$(sqlite3 "$work/deb.db" 'SELECT COUNT(*) FROM jsorm_migrations')" 2
 
