@@ -9,7 +9,7 @@
 #   JSORM_BUILD_DIR=DIR        the normal build (default build/)
 #   JSORM_ASAN_BUILD_DIR=DIR   the sanitizer build (default build-asan/)
 #   JSORM_SANITIZE_SUITE=1     also build with -DJSORM_SANITIZE=ON and run the suite under it
-#                              (.ci/run sets it; locally it adds a second full build)
+#                              (a second full build; not yet on in .ci/run)
 #   JSORM_SKIP_FUZZ=1          skip the fuzzers (local use; CI runs them)
 #   JSORM_FUZZ_SECONDS=N       seconds per fuzzer (default 20)
 #   JSORM_KILL_TRIALS=N        kill -9 trials per database (default 20)
