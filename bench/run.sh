@@ -3,6 +3,7 @@
 # repetition, and writes the results table.
 #
 #   bench/run.sh [--reps K] [--n N] [--status-n M] [--compile-reps C] [--only LIST]
+#                [--gen-sizes LIST] [--gen-cols C] [--gen-reps G]
 #                [--build-dir DIR] [--out DIR] [--no-build] [--keep-work]
 #
 #   --reps K          repetitions of each timed pair (default 5); the short read-only
@@ -11,7 +12,10 @@
 #   --status-n M      migrations for the absolute status benchmark (default 10000)
 #   --compile-reps C  compiles of the N-migration module, as built and at -O2 (default 2 each)
 #   --only LIST       comma-separated subset of: migrate,rollback,status,status_big,version,
-#                     sqlite,compile (default: all). RSS comes with migrate.
+#                     sqlite,compile,generate (default: all). RSS comes with migrate.
+#   --gen-sizes LIST  model counts for the generate benchmark (default 500,1000,2000,4000)
+#   --gen-cols C      columns per model (default 20)
+#   --gen-reps G      runs of migrate:generate per size (default 6*K)
 #   --build-dir DIR   default /work/main/build-bench (configured and built unless --no-build)
 #   --out DIR         results folder (default bench/results/latest): summary.md, samples.tsv,
 #                     machine.txt, compile logs
@@ -28,6 +32,9 @@
 #   version   jsorm --version                                     [psql --version]
 #   sqlite    jsorm migrate on a new SQLite file                  [sqlite3 FILE < sqlite_N.sql]
 #   compile   c++ of the generated N-migration module as built (-O0) and at -O2, /usr/bin/time -v
+#   generate  jsorm migrate:generate of S models x C columns against the snapshot of the same
+#             models before every tenth table gained a column, for each size S (no lower
+#             bound: absolute target 0.3 s and 50 MB at S = 2000, growing linearly)
 # The PostgreSQL cluster is a throwaway one (scripts/pg-test-cluster.sh), stopped at exit.
 set -euo pipefail
 here=$(cd -- "$(dirname -- "$0")" && pwd)
@@ -39,7 +46,10 @@ reps=5
 n=1000
 status_n=10000
 compile_reps=2
-only="migrate,rollback,status,status_big,version,sqlite,compile"
+only="migrate,rollback,status,status_big,version,sqlite,compile,generate"
+gen_sizes="500,1000,2000,4000"
+gen_cols=20
+gen_reps=""
 build_dir=$root/build-bench
 out=$here/results/latest
 do_build=yes
@@ -53,6 +63,9 @@ while [[ $# -gt 0 ]]; do
     --status-n) status_n=$2; shift 2 ;;
     --compile-reps) compile_reps=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --gen-sizes) gen_sizes=$2; shift 2 ;;
+    --gen-cols) gen_cols=$2; shift 2 ;;
+    --gen-reps) gen_reps=$2; shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --no-build) do_build=""; shift ;;
@@ -62,12 +75,13 @@ while [[ $# -gt 0 ]]; do
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in "$reps" "$n" "$status_n" "$compile_reps"; do
-  [[ "$v" =~ ^[1-9][0-9]*$ ]] || bench_die "--reps, --n, --status-n and --compile-reps take positive numbers"
+short_reps=$((6 * reps))
+gen_reps=${gen_reps:-$short_reps}
+for v in "$reps" "$n" "$status_n" "$compile_reps" "$gen_cols" "$gen_reps" ${gen_sizes//,/ }; do
+  [[ "$v" =~ ^[1-9][0-9]*$ ]] || bench_die "--reps, --n, --status-n, --compile-reps and the --gen-* options take positive numbers"
 done
 wants() { [[ ",$only," == *",$1,"* ]]; }
-
-short_reps=$((6 * reps))
+read -r -a gen_list <<<"${gen_sizes//,/ }"
 mkdir -p -- "$out"
 out=$(cd -- "$out" && pwd)
 work=$(mktemp -d /tmp/jsorm-bench.XXXXXX)
@@ -87,12 +101,13 @@ module_big=$build_dir/lib/libbench_loop_$status_n.so
 if [[ -n $do_build ]]; then
   log "building into $build_dir"
   cmake -S "$root" -B "$build_dir" -DJSORM_BUILD_TESTS=OFF -DJSORM_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release \
-    -DJSORM_BENCH_SIZES="$n" -DJSORM_BENCH_LOOP_SIZES="$n;$status_n" >"$work/cmake.log" 2>&1 || {
+    -DJSORM_BENCH_SIZES="$n" -DJSORM_BENCH_LOOP_SIZES="$n;$status_n" -DJSORM_BENCH_MODEL_SIZES="${gen_sizes//,/;}" \
+    -DJSORM_BENCH_MODEL_COLUMNS="$gen_cols" >"$work/cmake.log" 2>&1 || {
     keep_work=yes
     bench_die "cmake configure failed; see $work/cmake.log"
   }
   cmake --build "$build_dir" -j2 --target jsorm jsorm_adapter_pg jsorm_adapter_sqlite "bench_$n" \
-    "bench_loop_$status_n" >"$work/build.log" 2>&1 || {
+    "bench_loop_$status_n" "${gen_list[@]/#/bench_models_loop_}" >"$work/build.log" 2>&1 || {
     keep_work=yes
     bench_die "build failed; see $work/build.log"
   }
@@ -297,6 +312,73 @@ if wants compile; then
       log "link step failed (not part of the target); see $work/link.log"
   fi
 fi
+# --- (i) migrate:generate: S models, every tenth table gains a column ---------------------
+# Each size has a folder holding the snapshot of the unchanged models (generateBefore,
+# written once, untimed). Each repetition restores it, then times generateAfter writing
+# the migration and the updated snapshot there. The sizes take turns within a repetition,
+# so load drift on the shared machine spreads over all of them.
+if wants generate; then
+  gen_lib() { echo "$build_dir/lib/libbench_models_loop_$1.so"; }
+  gen_fail() {
+    keep_work=yes
+    bench_die "generate $1: $2 (work files kept in $work/gen_$1)"
+  }
+  gen_prepare() {
+    local s=$1 dir=$work/gen_$1 lib created
+    lib=$(gen_lib "$s")
+    [[ -f $lib ]] || bench_die "$lib is missing; build target bench_models_loop_$s"
+    rm -rf -- "$dir"
+    mkdir -p -- "$dir"
+    (cd -- "$dir" && "$jsorm" migrate:generate "$lib" generateBefore --name initial --out "$dir/initial" --no-color) \
+      >"$dir/initial.log" 2>&1 || gen_fail "$s" "the initial migrate:generate failed; see $dir/initial.log"
+    created=$(grep -cE '^  safe +create table bench_[0-9]+$' "$dir/initial.log" || true)
+    [[ $created -eq $s ]] || gen_fail "$s" "the initial run created $created tables, not $s"
+    mv -- "$dir/schema.json" "$dir/schema.before.json"
+  }
+  # gen_check S LOG: the run printed exactly S/10 changes, each a new nullable `extra`
+  # column; wrote one migration whose up adds and whose down drops exactly those; and
+  # wrote a snapshot with S/10 `extra` columns more than before.
+  gen_check() {
+    local s=$1 log=$2 dir=$work/gen_$1 want=$(($1 / 10)) files changes adds up down steps before after
+    files=("$dir"/out/*.cpp)
+    [[ ${#files[@]} -eq 1 && -f ${files[0]} ]] || gen_fail "$s" "expected one migration in $dir/out, found ${#files[@]}"
+    changes=$(grep -cE '^  (safe|review_required|dangerous) ' "$log" || true)
+    adds=$(grep -cE '^  safe +add column bench_[0-9]+\.extra \(nullable\)$' "$log" || true)
+    up=$(grep -cE '^ +t\.addColumn\("bench_[0-9]+", "extra", t\.string\(\)\.optional\(\)\),$' "${files[0]}" || true)
+    down=$(grep -cE '^ +t\.dropColumn\("bench_[0-9]+", "extra"\),$' "${files[0]}" || true)
+    steps=$(grep -cE '^ +t\.' "${files[0]}" || true)
+    before=$(grep -c '"name": "extra"' "$dir/schema.before.json" || true)
+    after=$(grep -c '"name": "extra"' "$dir/schema.json" || true)
+    [[ $changes -eq $want && $adds -eq $want ]] || gen_fail "$s" "printed $changes changes ($adds new extra columns), expected $want"
+    [[ $up -eq $want && $down -eq $want && $steps -eq $((2 * want)) ]] ||
+      gen_fail "$s" "the migration has $up addColumn, $down dropColumn, $steps steps; expected $want, $want, $((2 * want))"
+    [[ $((after - before)) -eq $want ]] || gen_fail "$s" "the snapshot gained $((after - before)) extra columns, expected $want"
+  }
+  gen_run() {  # gen_run S REP
+    local s=$1 dir=$work/gen_$1
+    cp -- "$dir/schema.before.json" "$dir/schema.json"
+    rm -rf -- "$dir/out"
+    cd -- "$dir"
+    timed "generate_$s" "$2" "$jsorm" migrate:generate "$(gen_lib "$s")" generateAfter --out "$dir/out" --no-color
+    cd -- "$root"
+    gen_check "$s" "$work/generate_$s.log"
+  }
+  for s in "${gen_list[@]}"; do
+    log "migrate:generate, $s models x $gen_cols columns: writing the snapshot of the unchanged models"
+    gen_prepare "$s"
+    gen_run "$s" 0  # warm-up (rep 0, left out of the statistics)
+    # The snapshot it wrote must match the models: a second run finds no changes.
+    (cd -- "$work/gen_$s" && "$jsorm" migrate:generate "$(gen_lib "$s")" generateAfter --out "$work/gen_$s/again" --no-color) \
+      >"$work/gen_$s/again.log" 2>&1 || gen_fail "$s" "the run against the updated snapshot failed"
+    grep -q '^No changes' "$work/gen_$s/again.log" || gen_fail "$s" "the run against the updated snapshot found changes"
+  done
+  log "migrate:generate: $gen_reps repetitions of each size (${gen_list[*]}), taking turns"
+  for ((r = 1; r <= gen_reps; r++)); do
+    for ((i = 0; i < ${#gen_list[@]}; i++)); do
+      gen_run "${gen_list[$(((i + r) % ${#gen_list[@]}))]}" "$r"
+    done
+  done
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
 # --- summary ----------------------------------------------------------------------------
@@ -376,6 +458,24 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-") print "n/a"; else p
     echo "| compile $n-migration module, $what | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")), CPU $acpu s | – | – | ≤ 20 s | $(verdict "$(awk -v v="$am" 'BEGIN { print v / 1000 }')" 20) | $(mean_load "^compile_$label\$") |"
     echo "| peak RSS of that compile | $(fmt_kb "$arss") | – | – | ≤ 1 GB | $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1048576 }')" 1) | |"
   done
+  if wants generate; then
+    gen_first=""
+    for size in "${gen_list[@]}"; do
+      read -r am amin amax arss acpu ak <<<"$(stats "generate_$size")"
+      [[ $ak -gt 0 ]] || continue
+      [[ -n $gen_first ]] || { gen_first=$size; gen_first_ms=$am; }
+      growth=$(awk -v t="$am" -v t0="$gen_first_ms" -v s="$size" -v s0="$gen_first" \
+        'BEGIN { printf "%.2f× the time for %.2f× the models", t / t0, s / s0 }')
+      if [[ $size -eq 2000 ]]; then
+        target="≤ 300 ms, ≤ 50 MB"
+        result="time $(verdict "$am" 300), RSS $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1024 }')" 50)"
+      else
+        target="linear growth"
+        result="$growth"
+      fi
+      echo "| migrate:generate, $size models × $gen_cols columns, $((size / 10)) new columns ($ak runs) | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")), CPU $acpu s, peak RSS $(fmt_kb "$arss") | – | $(awk -v t="$am" -v s="$size" 'BEGIN { printf "%.1f µs/model", t * 1000 / s }') | $target | $result | $(mean_load "^generate_$size\$") |"
+    done
+  fi
   echo
   echo "Other figures:"
   for l in pg_status_jsorm_rss pg_status_big_jsorm_rss version_jsorm_rss link; do
