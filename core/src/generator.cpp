@@ -6,6 +6,8 @@
 
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 JSORM_NAMESPACE_BEGIN
 
@@ -68,6 +70,24 @@ class DiffBuilder {
   SchemaDiff diff_;
 };
 
+// SchemaSnapshot::table by name in constant time: the first table of each name, as that
+// linear search finds it. Looking every table up by scanning made the diff quadratic in
+// the number of tables.
+class TableIndex {
+ public:
+  explicit TableIndex(const SchemaSnapshot& snapshot) {
+    byName_.reserve(snapshot.tables.size());
+    for (const auto& t : snapshot.tables) byName_.emplace(t.name, &t);
+  }
+  const TableSnapshot* find(const std::string& name) const {
+    const auto it = byName_.find(name);
+    return it == byName_.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, const TableSnapshot*> byName_;
+};
+
 // Created tables in an order where every referenced table comes first.
 std::vector<const TableSnapshot*> referencedFirst(std::vector<const TableSnapshot*> tables) {
   std::vector<const TableSnapshot*> ordered;
@@ -97,6 +117,8 @@ std::vector<const TableSnapshot*> referencedFirst(std::vector<const TableSnapsho
   return ordered;
 }
 
+// `before` may be the table under its old name (a rename): only its columns and indexes
+// are compared.
 void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const TableSnapshot& after) {
   const std::string& table = after.name;
   std::set<std::string> handledIndexes;  // created or dropped along with a column
@@ -219,14 +241,16 @@ SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after
   std::set<std::string> renamedSources;
   std::vector<std::pair<const TableSnapshot*, const TableSnapshot*>> pairs;
   std::vector<const TableSnapshot*> created;
+  const TableIndex beforeTables(before);
+  const TableIndex afterTables(after);
 
   for (const auto& table : after.tables) {
-    if (const auto* old = before.table(table.name)) {
+    if (const auto* old = beforeTables.find(table.name)) {
       pairs.emplace_back(old, &table);
       continue;
     }
-    const TableSnapshot* old = table.renamedFrom.empty() ? nullptr : before.table(table.renamedFrom);
-    if (old && !after.table(table.renamedFrom)) {
+    const TableSnapshot* old = table.renamedFrom.empty() ? nullptr : beforeTables.find(table.renamedFrom);
+    if (old && !afterTables.find(table.renamedFrom)) {
       renamedSources.insert(old->name);
       out.add(DiffBuilder::RenameTables,
               {Risk::ReviewRequired, fmt::format("rename table {} to {} (code reading the old name breaks)", old->name, table.name),
@@ -249,15 +273,13 @@ SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after
   }
 
   for (const auto& [old, now] : pairs) {
-    // A renamed table keeps its columns; compare them under the new name.
-    TableSnapshot renamed = *old;
-    renamed.name = now->name;
-    diffColumnsAndIndexes(out, renamed, *now);
+    // A renamed table keeps its columns; they are compared under the new name.
+    diffColumnsAndIndexes(out, *old, *now);
   }
 
   std::vector<const TableSnapshot*> dropped;
   for (const auto& table : before.tables) {
-    if (!after.table(table.name) && !renamedSources.count(table.name)) dropped.push_back(&table);
+    if (!afterTables.find(table.name) && !renamedSources.count(table.name)) dropped.push_back(&table);
   }
   auto dropOrder = referencedFirst(dropped);
   for (auto it = dropOrder.rbegin(); it != dropOrder.rend(); ++it) {  // referencing tables go first

@@ -51,6 +51,7 @@ ColumnSnapshot columnOf(const ColumnDef& column) {
 TableSnapshot tableOf(const TableDef& table) {
   TableSnapshot t;
   t.name = table.name;
+  t.columns.reserve(table.columns.size());
   for (const auto& column : table.columns) t.columns.push_back(columnOf(column));
   for (const auto& index : table.indexes) t.indexes.push_back({index.name, index.columns, index.unique});
   std::sort(t.indexes.begin(), t.indexes.end(), [](const auto& a, const auto& b) { return a.name < b.name; });

@@ -7,6 +7,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <exception>
+#include <map>
+#include <string_view>
+
 JSORM_NAMESPACE_BEGIN
 
 namespace {
@@ -17,43 +22,39 @@ const FieldType kStorableTypes[] = {FieldType::Number, FieldType::BigInt, FieldT
                                     FieldType::String, FieldType::Text,   FieldType::Boolean, FieldType::Date,
                                     FieldType::Timestamp, FieldType::Json, FieldType::Uuid,  FieldType::Bytes};
 
-json literalJson(const Literal& value) {
-  return std::visit([](const auto& v) { return json(v); }, value);
-}
-
-json columnJson(const ColumnSnapshot& c) {
-  json out{{"name", c.name}, {"type", fieldTypeName(c.type)}};
-  if (c.type == FieldType::String) out["length"] = c.length;
-  if (c.type == FieldType::Decimal) {
-    out["precision"] = c.precision;
-    out["scale"] = c.scale;
-  }
-  if (c.nullable) out["nullable"] = true;
-  if (c.primary) out["primary"] = true;
-  if (c.unique) out["unique"] = true;
-  if (c.index) out["index"] = true;
-  if (c.defaultValue) out["default"] = literalJson(*c.defaultValue);
-  if (!c.defaultSql.empty()) out["defaultRaw"] = c.defaultSql;
-  if (c.references) out["references"] = {{"table", c.references->table}, {"column", c.references->column}};
-  return out;
-}
+// A table read while the file was parsed, or what reading it threw (reported only if the
+// rest of the file parses and the document-level checks pass, as when reading a DOM).
+struct ReadTable {
+  TableSnapshot table;
+  std::exception_ptr error;
+};
+using ReadTables = std::map<std::string, ReadTable>;  // by name, like a JSON object's members
 
 // Reads one snapshot, naming the JSON path of anything malformed.
 class Reader {
  public:
   explicit Reader(std::string path) : path_(std::move(path)) {}
 
-  SchemaSnapshot snapshot(const json& root) {
+  /// `root` is the whole document, except that a "tables" object already read table by
+  /// table is left out of it and given as `read`.
+  SchemaSnapshot snapshot(const json& root, ReadTables* read) {
     expect(root.is_object(), "", "an object");
     expect(root.value("version", 0) == kFormatVersion, "version", fmt::format("{} (this jsorm's format)", kFormatVersion));
+    SchemaSnapshot snapshot;
+    if (read) {
+      snapshot.tables.reserve(read->size());
+      for (auto& [name, entry] : *read) {
+        if (entry.error) std::rethrow_exception(entry.error);
+        snapshot.tables.push_back(std::move(entry.table));
+      }
+      return snapshot;
+    }
     const json& tables = member(root, "tables", "");
     expect(tables.is_object(), "tables", "an object");
-    SchemaSnapshot snapshot;
     for (const auto& [name, body] : tables.items()) snapshot.tables.push_back(table(name, body));
     return snapshot;
   }
 
- private:
   TableSnapshot table(const std::string& name, const json& body) {
     const std::string at = "tables." + name;
     expect(body.is_object(), at, "an object");
@@ -62,7 +63,8 @@ class Reader {
     t.pivotOf = body.value("pivotOf", "");
     const json& columns = member(body, "columns", at);
     expect(columns.is_array(), at + ".columns", "an array");
-    for (std::size_t i = 0; i < columns.size(); ++i) t.columns.push_back(column(columns[i], fmt::format("{}.columns[{}]", at, i)));
+    t.columns.reserve(columns.size());
+    for (std::size_t i = 0; i < columns.size(); ++i) t.columns.push_back(column(columns[i], at, i));
     if (body.contains("indexes")) {
       const json& indexes = body["indexes"];
       expect(indexes.is_array(), at + ".indexes", "an array");
@@ -82,22 +84,28 @@ class Reader {
     return t;
   }
 
-  ColumnSnapshot column(const json& body, const std::string& at) {
+ private:
+  // Column `i` of the table at `tableAt`. Its path is only spelt out for an error message:
+  // building it for every column was a fifth of reading a large snapshot.
+  ColumnSnapshot column(const json& body, const std::string& tableAt, std::size_t i) {
+    const auto at = [&] { return fmt::format("{}.columns[{}]", tableAt, i); };
+    const auto atMember = [&](const char* key) { return [&at, key] { return at() + "." + key; }; };
     expect(body.is_object(), at, "an object");
     ColumnSnapshot c;
     const json& name = member(body, "name", at);
-    expect(name.is_string(), at + ".name", "a string");
-    c.name = name;
+    expect(name.is_string(), atMember("name"), "a string");
+    c.name = name.get_ref<const std::string&>();
     const json& type = member(body, "type", at);
-    expect(type.is_string(), at + ".type", "a string");
+    expect(type.is_string(), atMember("type"), "a string");
     bool known = false;
+    const std::string& typeName = type.get_ref<const std::string&>();
     for (FieldType candidate : kStorableTypes) {
-      if (type == fieldTypeName(candidate)) {
+      if (typeName == fieldTypeName(candidate)) {
         c.type = candidate;
         known = true;
       }
     }
-    expect(known, at + ".type", "a field type such as \"number\" or \"string\"");
+    expect(known, atMember("type"), "a field type such as \"number\" or \"string\"");
     c.length = body.value("length", 0);
     c.precision = body.value("precision", 0);
     c.scale = body.value("scale", 0);
@@ -111,54 +119,417 @@ class Reader {
       else if (value.is_number_integer()) c.defaultValue = value.get<std::int64_t>();
       else if (value.is_number()) c.defaultValue = value.get<double>();
       else if (value.is_string()) c.defaultValue = value.get<std::string>();
-      else expect(false, at + ".default", "a boolean, number or string");
+      else expect(false, atMember("default"), "a boolean, number or string");
     }
     c.defaultSql = body.value("defaultRaw", "");
     if (body.contains("references")) {
       const json& ref = body["references"];
-      expect(ref.is_object() && ref.contains("table") && ref.contains("column"), at + ".references",
+      expect(ref.is_object() && ref.contains("table") && ref.contains("column"), atMember("references"),
              "an object with table and column");
       c.references = ForeignKey{ref["table"], ref["column"]};
     }
     return c;
   }
 
-  const json& member(const json& object, const char* key, const std::string& at) {
-    expect(object.contains(key), at.empty() ? key : at + "." + key, "present");
-    return object[key];
+  template <class At>
+  const json& member(const json& object, const char* key, const At& at) {
+    const auto found = object.find(key);
+    expect(found != object.end(), [&] {
+      const std::string where = pathOf(at);
+      return where.empty() ? std::string(key) : where + "." + key;
+    }, "present");
+    return *found;
   }
 
-  void expect(bool ok, const std::string& at, const std::string& what) {
-    if (!ok) throw ConfigError(fmt::format("{}: {} must be {}", path_, at.empty() ? "the document" : at, what));
+  // `at` is a JSON path, or a function that spells it out when there is an error to report.
+  template <class At>
+  void expect(bool ok, const At& at, std::string_view what) {
+    if (!ok) throw ConfigError(fmt::format("{}: {} must be {}", path_, pathOrDocument(pathOf(at)), what));
   }
+
+  template <class At>
+  static std::string pathOf(const At& at) {
+    if constexpr (std::is_invocable_v<const At&>) return at();
+    else return std::string(at);
+  }
+  static std::string pathOrDocument(std::string at) { return at.empty() ? "the document" : at; }
 
   std::string path_;
 };
+
+// Builds JSON values from parser events the way json::parse does: a repeated key keeps
+// the last value, in the object's sorted position.
+class ValueBuilder {
+ public:
+  explicit ValueBuilder(json* target) : target_(target) {}
+
+  void value(json&& v) { place(std::move(v)); }
+  void startObject() { stack_.push_back(place(json::object())); }
+  void startArray() { stack_.push_back(place(json::array())); }
+  void key(const std::string& name) { element_ = &(*stack_.back())[name]; }
+  void end() { stack_.pop_back(); }
+  /// At the top level: no object or array is open.
+  bool idle() const noexcept { return stack_.empty(); }
+  std::size_t depth() const noexcept { return stack_.size(); }
+
+ private:
+  json* place(json&& v) {
+    if (stack_.empty()) {
+      *target_ = std::move(v);
+      return target_;
+    }
+    if (stack_.back()->is_array()) {
+      stack_.back()->push_back(std::move(v));
+      return &stack_.back()->back();
+    }
+    *element_ = std::move(v);
+    return element_;
+  }
+
+  json* target_;
+  std::vector<json*> stack_;
+  json* element_ = nullptr;
+};
+
+// Parser events for a snapshot file. The document is built as a JSON value, except the
+// members of the top-level "tables" object: each is built alone, read into a TableSnapshot
+// as soon as it ends, and dropped. A snapshot of thousands of tables therefore never exists
+// as one JSON tree (building and freeing that tree took most of migrate:generate's time
+// and memory). The result is the one reading the whole tree gives, errors included: the
+// last of repeated keys wins, tables come out sorted by name, a syntax error anywhere beats
+// a malformed table, and the document-level checks (version, tables) come before any
+// table's problem.
+class SnapshotEvents {
+ public:
+  explicit SnapshotEvents(Reader& reader) : reader_(reader), document_(&root_), table_(&tableBody_) {}
+
+  const json& root() const noexcept { return root_; }
+  /// The tables read one by one, or null when "tables" is missing or not an object.
+  ReadTables* readTables() noexcept { return tablesStreamed_ ? &tables_ : nullptr; }
+
+  bool null() { return scalar(nullptr); }
+  bool boolean(bool v) { return scalar(v); }
+  bool number_integer(json::number_integer_t v) { return scalar(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return scalar(v); }
+  bool number_float(json::number_float_t v, const json::string_t&) { return scalar(v); }
+  bool string(json::string_t& v) { return scalar(std::move(v)); }
+  bool binary(json::binary_t& v) { return scalar(json::binary(std::move(v))); }
+
+  bool start_object(std::size_t) {
+    if (inTable_) {
+      table_.startObject();
+    } else if (tablesKeyPending_) {
+      // The "tables" object: its members are read one by one. A repeated "tables" key
+      // replaces what an earlier one held, as in a JSON object.
+      tablesKeyPending_ = false;
+      root_.erase("tables");
+      tables_.clear();
+      tablesStreamed_ = true;
+      inTables_ = true;
+    } else {
+      document_.startObject();
+    }
+    return true;
+  }
+  bool start_array(std::size_t) {
+    if (inTable_) {
+      table_.startArray();
+    } else {
+      notTables();
+      document_.startArray();
+    }
+    return true;
+  }
+  bool key(json::string_t& name) {
+    if (inTable_) {
+      table_.key(name);
+    } else if (inTables_) {
+      tableName_ = name;
+      tableBody_ = json();
+      inTable_ = true;
+    } else {
+      document_.key(name);
+      tablesKeyPending_ = document_.depth() == 1 && name == "tables";
+    }
+    return true;
+  }
+  bool end_object() {
+    if (inTable_) {
+      table_.end();
+      if (table_.idle()) finishTable();
+    } else if (inTables_) {
+      inTables_ = false;
+    } else {
+      document_.end();
+    }
+    return true;
+  }
+  bool end_array() {
+    if (inTable_) {
+      table_.end();
+      if (table_.idle()) finishTable();
+    } else {
+      document_.end();
+    }
+    return true;
+  }
+
+  // As json::parse does: a syntax error (parse_error) or a number out of range
+  // (out_of_range) is thrown with its own type.
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string&, const Exception& error) {
+    throw error;
+  }
+
+ private:
+  bool scalar(json&& v) {
+    if (inTable_) {
+      table_.value(std::move(v));
+      if (table_.idle()) finishTable();
+    } else {
+      notTables();
+      document_.value(std::move(v));
+    }
+    return true;
+  }
+
+  // A top-level "tables" that is not an object stays in the document, where the reader
+  // reports it.
+  void notTables() {
+    if (!tablesKeyPending_) return;
+    tablesKeyPending_ = false;
+    tables_.clear();
+    tablesStreamed_ = false;
+  }
+
+  void finishTable() {
+    inTable_ = false;
+    ReadTable entry;
+    try {
+      entry.table = reader_.table(tableName_, tableBody_);
+    } catch (...) {
+      entry.error = std::current_exception();
+    }
+    tables_.insert_or_assign(tableName_, std::move(entry));
+    tableBody_ = json();
+  }
+
+  Reader& reader_;
+  json root_;
+  ValueBuilder document_;
+  json tableBody_;
+  ValueBuilder table_;
+  std::string tableName_;
+  ReadTables tables_;
+  bool tablesKeyPending_ = false;  // the next value is the document's "tables"
+  bool tablesStreamed_ = false;    // the document's "tables" is an object, read into tables_
+  bool inTables_ = false;          // between that object's braces, outside any table
+  bool inTable_ = false;           // inside one table's value
+};
+
+// Writes the snapshot file's text directly rather than through a JSON tree. The text is
+// what json::dump(2) wrote for the tree toJson used to build (keys sorted, two-space
+// indent, empty arrays as "[]"); the unit tests pin it byte for byte.
+class SnapshotWriter {
+ public:
+  std::string finish() { return std::move(out_); }
+
+  void openObject() { open('{'); }
+  void openArray() { open('['); }
+  void close(char bracket) {
+    --depth_;
+    if (!first_) {
+      out_ += '\n';
+      indent();
+    }
+    out_ += bracket;
+    first_ = false;
+  }
+  /// A member with a fixed ASCII name.
+  void key(std::string_view name) {
+    item();
+    out_ += '"';
+    out_ += name;
+    out_ += "\": ";
+  }
+  /// A member named by data.
+  void textKey(const std::string& name) {
+    item();
+    text(name);
+    out_ += ": ";
+  }
+  void element() { item(); }
+
+  void text(const std::string& value) {
+    // Printable ASCII needs no escaping; anything else goes through nlohmann, so that its
+    // escapes, and its error for invalid UTF-8, stay exactly what they were.
+    for (unsigned char c : value) {
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        out_ += json(value).dump();
+        return;
+      }
+    }
+    out_ += '"';
+    out_ += value;
+    out_ += '"';
+  }
+  void number(long long value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out_.append(digits, end);
+  }
+  void boolean(bool value) { out_ += value ? "true" : "false"; }
+  void raw(const std::string& value) { out_ += value; }
+
+ private:
+  void open(char bracket) {
+    out_ += bracket;
+    ++depth_;
+    first_ = true;
+  }
+  // Before a member or element: a comma after the previous one, a new line, the indent.
+  void item() {
+    if (!first_) out_ += ',';
+    out_ += '\n';
+    indent();
+    first_ = false;
+  }
+  void indent() { out_.append(static_cast<std::size_t>(depth_) * 2, ' '); }
+
+  std::string out_;
+  int depth_ = 0;
+  bool first_ = true;  // nothing written yet in the innermost open object or array
+};
+
+// Members in sorted order, as a json object (a std::map) dumps them.
+void writeColumn(SnapshotWriter& w, const ColumnSnapshot& c) {
+  w.openObject();
+  if (c.defaultValue) {
+    w.key("default");
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, bool>) w.boolean(v);
+          else if constexpr (std::is_same_v<T, std::int64_t>) w.number(v);
+          else if constexpr (std::is_same_v<T, std::string>) w.text(v);
+          else w.raw(json(v).dump());  // nlohmann's spelling of a double (null when not finite)
+        },
+        *c.defaultValue);
+  }
+  if (!c.defaultSql.empty()) {
+    w.key("defaultRaw");
+    w.text(c.defaultSql);
+  }
+  if (c.index) {
+    w.key("index");
+    w.boolean(true);
+  }
+  if (c.type == FieldType::String) {
+    w.key("length");
+    w.number(c.length);
+  }
+  w.key("name");
+  w.text(c.name);
+  if (c.nullable) {
+    w.key("nullable");
+    w.boolean(true);
+  }
+  if (c.type == FieldType::Decimal) {
+    w.key("precision");
+    w.number(c.precision);
+  }
+  if (c.primary) {
+    w.key("primary");
+    w.boolean(true);
+  }
+  if (c.references) {
+    w.key("references");
+    w.openObject();
+    w.key("column");
+    w.text(c.references->column);
+    w.key("table");
+    w.text(c.references->table);
+    w.close('}');
+  }
+  if (c.type == FieldType::Decimal) {
+    w.key("scale");
+    w.number(c.scale);
+  }
+  w.key("type");
+  w.text(fieldTypeName(c.type));
+  if (c.unique) {
+    w.key("unique");
+    w.boolean(true);
+  }
+  w.close('}');
+}
+
+void writeTable(SnapshotWriter& w, const TableSnapshot& t) {
+  w.openObject();
+  w.key("columns");
+  w.openArray();
+  for (const auto& c : t.columns) {
+    w.element();
+    writeColumn(w, c);
+  }
+  w.close(']');
+  if (!t.indexes.empty()) {
+    w.key("indexes");
+    w.openArray();
+    for (const auto& i : t.indexes) {
+      w.element();
+      w.openObject();
+      w.key("columns");
+      w.openArray();
+      for (const auto& column : i.columns) {
+        w.element();
+        w.text(column);
+      }
+      w.close(']');
+      w.key("name");
+      w.text(i.name);
+      if (i.unique) {
+        w.key("unique");
+        w.boolean(true);
+      }
+      w.close('}');
+    }
+    w.close(']');
+  }
+  if (!t.pivotOf.empty()) {
+    w.key("pivotOf");
+    w.text(t.pivotOf);
+  }
+  w.close('}');
+}
 }  // namespace
 
 std::string toJson(const SchemaSnapshot& snapshot) {
-  json tables = json::object();
-  for (const auto& t : snapshot.tables) {
-    json table{{"columns", json::array()}};
-    for (const auto& c : t.columns) table["columns"].push_back(columnJson(c));
-    if (!t.indexes.empty()) {
-      table["indexes"] = json::array();
-      for (const auto& i : t.indexes) {
-        json index{{"name", i.name}, {"columns", i.columns}};
-        if (i.unique) index["unique"] = true;
-        table["indexes"].push_back(std::move(index));
-      }
-    }
-    if (!t.pivotOf.empty()) table["pivotOf"] = t.pivotOf;
-    tables[t.name] = std::move(table);
+  // By name; a repeated name keeps the last table, as assigning into a json object did.
+  std::map<std::string_view, const TableSnapshot*> tables;
+  for (const auto& t : snapshot.tables) tables.insert_or_assign(t.name, &t);
+  SnapshotWriter w;
+  w.openObject();
+  w.key("tables");
+  w.openObject();
+  for (const auto& [name, table] : tables) {
+    w.textKey(table->name);
+    writeTable(w, *table);
   }
-  return json{{"version", kFormatVersion}, {"tables", std::move(tables)}}.dump(2) + "\n";
+  w.close('}');
+  w.key("version");
+  w.number(kFormatVersion);
+  w.close('}');
+  std::string text = w.finish();
+  text += '\n';
+  return text;
 }
 
 SchemaSnapshot parseSnapshot(const std::string& text, const std::string& path) {
-  json root;
+  Reader reader(path);
+  SnapshotEvents events(reader);
   try {
-    root = json::parse(text);
+    json::sax_parse(text, &events);
   } catch (const json::parse_error& e) {
     // nlohmann reports a byte offset; people read lines and columns.
     std::size_t line = 1;
@@ -180,7 +551,7 @@ SchemaSnapshot parseSnapshot(const std::string& text, const std::string& path) {
     throw ConfigError(fmt::format("{}: malformed snapshot: {}; fix or delete the file", path, e.what()));
   }
   try {
-    return Reader(path).snapshot(root);
+    return reader.snapshot(events.root(), events.readTables());
   } catch (const json::exception& e) {
     // A value of the wrong JSON type where Reader converts it (e.g. "version": {}) throws
     // type_error; found by fuzz/fuzz_snapshot. It must be a malformed snapshot (exit 3),

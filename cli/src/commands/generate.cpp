@@ -13,7 +13,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
-#include <sstream>
+#include <optional>
 
 namespace jsorm::cli {
 
@@ -21,9 +21,14 @@ namespace {
 std::string readText(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(fmt::format("cannot read snapshot {}", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  // Read straight into the string: a snapshot of thousands of tables is megabytes, and a
+  // stringstream would hold a second copy.
+  std::string text;
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec) text.reserve(size);
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 void writeText(const std::filesystem::path& path, const std::string& text) {
@@ -66,18 +71,24 @@ nlohmann::json toJson(const SchemaDiff& diff) {
 }  // namespace
 
 int runGenerate(Invocation& invocation) {
-  const auto opened = openGenerateSource(invocation);
-  const MigrationGenerateSource& source = opened.loaded.value;
+  auto opened = openGenerateSource(invocation);
+  MigrationGenerateSource& source = opened.loaded.value;
   Output& out = invocation.out;
   const auto snapshotPath = (opened.base / source.snapshotPath).lexically_normal();
 
   std::error_code ec;
   // No snapshot yet means nothing exists yet: the first migration creates every table.
-  const SchemaSnapshot before = std::filesystem::exists(snapshotPath, ec)
-                                    ? parseSnapshot(readText(snapshotPath), snapshotPath.string())
-                                    : SchemaSnapshot{};
+  std::optional<SchemaSnapshot> before = std::filesystem::exists(snapshotPath, ec)
+                                             ? parseSnapshot(readText(snapshotPath), snapshotPath.string())
+                                             : SchemaSnapshot{};
   const SchemaSnapshot after = snapshotOf(source.models);
-  const SchemaDiff diff = diffSchemas(before, after);
+  // Dropped once used, so that what comes next reuses their memory: with thousands of
+  // models, the models and the snapshot read are megabytes each. The module stays loaded
+  // (opened.loaded.library) while anything it made lives.
+  source.models.clear();
+  source.models.shrink_to_fit();
+  const SchemaDiff diff = diffSchemas(*before, after);
+  before.reset();
 
   nlohmann::json report = toJson(diff);
   report["snapshot"] = snapshotPath.string();
