@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <dlfcn.h>
 #include <elf.h>
 #include <fstream>
 #include <optional>
@@ -90,6 +91,19 @@ std::optional<std::string> elfProblem(const std::filesystem::path& path) {
 }
 }  // namespace
 
+namespace {
+#ifdef JSORM_KEEP_SHARED_OBJECTS_LOADED
+// Sanitizer builds keep every library mapped until exit. LeakSanitizer looks for leaks at
+// exit; a library unloaded before then takes its globals with it, so the one-time state
+// libpq and its dependencies keep there reads as leaked, under frames that can no longer be
+// named.
+constexpr auto kLoadMode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local |
+                           static_cast<boost::dll::load_mode::type>(RTLD_NODELETE);
+#else
+constexpr auto kLoadMode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local;
+#endif
+}  // namespace
+
 std::filesystem::path asLoadablePath(const std::filesystem::path& path) {
   if (path.has_parent_path() || path.is_absolute()) return path;
   return std::filesystem::path(".") / path;
@@ -108,8 +122,7 @@ std::shared_ptr<boost::dll::shared_library> openSharedObject(const std::filesyst
     throw ModuleError(fmt::format("cannot load {} {}: {}", what, given.string(), *problem));
   }
   try {
-    return std::make_shared<boost::dll::shared_library>(
-        path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    return std::make_shared<boost::dll::shared_library>(path, kLoadMode);
   } catch (const std::exception& e) {
     throw ModuleError(fmt::format("cannot load {} {}: {}", what, given.string(), explain(dlerrorText(e.what()))));
   }
