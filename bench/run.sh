@@ -3,7 +3,7 @@
 # repetition, and writes the results table.
 #
 #   bench/run.sh [--reps K] [--n N] [--status-n M] [--compile-reps C] [--only LIST]
-#                [--gen-sizes LIST] [--gen-cols C] [--gen-reps G]
+#                [--gen-sizes LIST] [--gen-cols C] [--gen-reps G] [--gen-compare JSORM]
 #                [--build-dir DIR] [--out DIR] [--no-build] [--keep-work]
 #
 #   --reps K          repetitions of each timed pair (default 5); the short read-only
@@ -16,6 +16,9 @@
 #   --gen-sizes LIST  model counts for the generate benchmark (default 500,1000,2000,4000)
 #   --gen-cols C      columns per model (default 20)
 #   --gen-reps G      runs of migrate:generate per size (default 6*K)
+#   --gen-compare JSORM  also time this other jsorm binary (e.g. a build of an earlier
+#                     commit) on the same modules, alternating with this build's in each
+#                     repetition; reported as generate_S_compare
 #   --build-dir DIR   default /work/main/build-bench (configured and built unless --no-build)
 #   --out DIR         results folder (default bench/results/latest): summary.md, samples.tsv,
 #                     machine.txt, compile logs
@@ -50,6 +53,7 @@ only="migrate,rollback,status,status_big,version,sqlite,compile,generate"
 gen_sizes="500,1000,2000,4000"
 gen_cols=20
 gen_reps=""
+gen_compare=""
 build_dir=$root/build-bench
 out=$here/results/latest
 do_build=yes
@@ -66,6 +70,7 @@ while [[ $# -gt 0 ]]; do
     --gen-sizes) gen_sizes=$2; shift 2 ;;
     --gen-cols) gen_cols=$2; shift 2 ;;
     --gen-reps) gen_reps=$2; shift 2 ;;
+    --gen-compare) gen_compare=$2; shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --no-build) do_build=""; shift ;;
@@ -354,19 +359,25 @@ if wants generate; then
       gen_fail "$s" "the migration has $up addColumn, $down dropColumn, $steps steps; expected $want, $want, $((2 * want))"
     [[ $((after - before)) -eq $want ]] || gen_fail "$s" "the snapshot gained $((after - before)) extra columns, expected $want"
   }
-  gen_run() {  # gen_run S REP
-    local s=$1 dir=$work/gen_$1
+  gen_run() {  # gen_run S REP [compare]
+    local s=$1 dir=$work/gen_$1 label=generate_$1 bin=$jsorm
+    if [[ ${3:-} == compare ]]; then
+      label=generate_${s}_compare
+      bin=$gen_compare
+    fi
     cp -- "$dir/schema.before.json" "$dir/schema.json"
     rm -rf -- "$dir/out"
     cd -- "$dir"
-    timed "generate_$s" "$2" "$jsorm" migrate:generate "$(gen_lib "$s")" generateAfter --out "$dir/out" --no-color
+    timed "$label" "$2" "$bin" migrate:generate "$(gen_lib "$s")" generateAfter --out "$dir/out" --no-color
     cd -- "$root"
-    gen_check "$s" "$work/generate_$s.log"
+    gen_check "$s" "$work/$label.log"
   }
+  [[ -z $gen_compare || -x $gen_compare ]] || bench_die "--gen-compare $gen_compare is not an executable"
   for s in "${gen_list[@]}"; do
     log "migrate:generate, $s models x $gen_cols columns: writing the snapshot of the unchanged models"
     gen_prepare "$s"
     gen_run "$s" 0  # warm-up (rep 0, left out of the statistics)
+    [[ -z $gen_compare ]] || gen_run "$s" 0 compare
     # The snapshot it wrote must match the models: a second run finds no changes.
     (cd -- "$work/gen_$s" && "$jsorm" migrate:generate "$(gen_lib "$s")" generateAfter --out "$work/gen_$s/again" --no-color) \
       >"$work/gen_$s/again.log" 2>&1 || gen_fail "$s" "the run against the updated snapshot failed"
@@ -375,7 +386,14 @@ if wants generate; then
   log "migrate:generate: $gen_reps repetitions of each size (${gen_list[*]}), taking turns"
   for ((r = 1; r <= gen_reps; r++)); do
     for ((i = 0; i < ${#gen_list[@]}; i++)); do
-      gen_run "${gen_list[$(((i + r) % ${#gen_list[@]}))]}" "$r"
+      size=${gen_list[$(((i + r) % ${#gen_list[@]}))]}
+      if [[ -z $gen_compare ]]; then
+        gen_run "$size" "$r"
+      elif ((r % 2)); then
+        gen_run "$size" "$r"; gen_run "$size" "$r" compare
+      else
+        gen_run "$size" "$r" compare; gen_run "$size" "$r"
+      fi
     done
   done
 fi
@@ -473,8 +491,12 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-") print "n/a"; else p
         target="linear growth"
         result="$growth"
       fi
-      echo "| migrate:generate, $size models × $gen_cols columns, $((size / 10)) new columns ($ak runs) | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")), CPU $acpu s, peak RSS $(fmt_kb "$arss") | – | $(awk -v t="$am" -v s="$size" 'BEGIN { printf "%.1f µs/model", t * 1000 / s }') | $target | $result | $(mean_load "^generate_$size\$") |"
+      base="–"
+      read -r bm bmin bmax brss bcpu bk <<<"$(stats "generate_${size}_compare")"
+      [[ $bk -gt 0 ]] && base="--gen-compare build: $(fmt_ms "$bm") ($(fmt_ms "$bmin")–$(fmt_ms "$bmax")), CPU $bcpu s, peak RSS $(fmt_kb "$brss")"
+      echo "| migrate:generate, $size models × $gen_cols columns, $((size / 10)) new columns ($ak runs) | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")), CPU $acpu s, peak RSS $(fmt_kb "$arss") | $base | $(awk -v t="$am" -v s="$size" 'BEGIN { printf "%.1f µs/model", t * 1000 / s }') | $target | $result | $(mean_load "^generate_$size(_compare)?\$") |"
     done
+    [[ -z $gen_compare ]] || echo "| (--gen-compare: $gen_compare) | | | | | | |"
   fi
   echo
   echo "Other figures:"
