@@ -254,35 +254,4 @@ Model defineModel(const std::string& table, std::initializer_list<FieldEntry> fi
   return defineModel(table, copyFields(fields));
 }
 
-// Schema modules built before the modifiers had rvalue forms call their unqualified
-// `Field f(...) const` versions. Those symbols stay exported under their old names, so
-// such modules still load and build the same fields. On the Itanium C++ ABI a member
-// `Field f(Args) const` and a free `Field f(const Field&, Args)` take their arguments the
-// same way (the result's address, then the object, then the arguments).
-namespace detail {
-#define JSORM_PRE_RVALUE_MODIFIER(NAME, MANGLED, PARAMS, ARGS)              \
-  JSORM_API Field preRvalue_##NAME PARAMS __asm__(MANGLED);                 \
-  Field preRvalue_##NAME PARAMS { return self.ARGS; }
-JSORM_PRE_RVALUE_MODIFIER(primary, "_ZNK5jsorm2v15Field7primaryEv", (const Field& self), primary())
-JSORM_PRE_RVALUE_MODIFIER(unique, "_ZNK5jsorm2v15Field6uniqueEv", (const Field& self), unique())
-JSORM_PRE_RVALUE_MODIFIER(optional, "_ZNK5jsorm2v15Field8optionalEv", (const Field& self), optional())
-JSORM_PRE_RVALUE_MODIFIER(index, "_ZNK5jsorm2v15Field5indexEv", (const Field& self), index())
-JSORM_PRE_RVALUE_MODIFIER(defaultToBool, "_ZNK5jsorm2v15Field9defaultToEb", (const Field& self, bool value),
-                          defaultTo(value))
-JSORM_PRE_RVALUE_MODIFIER(defaultToInt, "_ZNK5jsorm2v15Field9defaultToEi", (const Field& self, int value),
-                          defaultTo(value))
-JSORM_PRE_RVALUE_MODIFIER(defaultToLong, "_ZNK5jsorm2v15Field9defaultToEl", (const Field& self, long value),
-                          defaultTo(value))
-JSORM_PRE_RVALUE_MODIFIER(defaultToLongLong, "_ZNK5jsorm2v15Field9defaultToEx",
-                          (const Field& self, long long value), defaultTo(value))
-JSORM_PRE_RVALUE_MODIFIER(defaultToDouble, "_ZNK5jsorm2v15Field9defaultToEd", (const Field& self, double value),
-                          defaultTo(value))
-JSORM_PRE_RVALUE_MODIFIER(defaultToChars, "_ZNK5jsorm2v15Field9defaultToEPKc", (const Field& self, const char* value),
-                          defaultTo(value))
-JSORM_PRE_RVALUE_MODIFIER(defaultToString,
-                          "_ZNK5jsorm2v15Field9defaultToENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE",
-                          (const Field& self, std::string value), defaultTo(std::move(value)))
-#undef JSORM_PRE_RVALUE_MODIFIER
-}  // namespace detail
-
 JSORM_NAMESPACE_END

@@ -3,7 +3,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <dlfcn.h>
 
 #include <string>
 #include <utility>
@@ -199,28 +198,6 @@ TEST_CASE("a modifier on a temporary and on a named field record the same") {
   // A string literal stays a string on a temporary too, never the bool overload.
   CHECK(t.string().defaultTo("x").spec().defaultValue == Literal{std::string("x")});
   CHECK(t.string().optional().defaultTo(std::string("y")).spec().defaultValue == Literal{std::string("y")});
-}
-
-TEST_CASE("core still exports the modifiers that modules built before the rvalue forms call") {
-  // Mangled names of `Field primary() const` etc. as they were before the ref-qualified forms.
-  for (const char* symbol : {"_ZNK5jsorm2v15Field7primaryEv", "_ZNK5jsorm2v15Field6uniqueEv",
-                             "_ZNK5jsorm2v15Field8optionalEv", "_ZNK5jsorm2v15Field5indexEv",
-                             "_ZNK5jsorm2v15Field9defaultToEb", "_ZNK5jsorm2v15Field9defaultToEi",
-                             "_ZNK5jsorm2v15Field9defaultToEl", "_ZNK5jsorm2v15Field9defaultToEx",
-                             "_ZNK5jsorm2v15Field9defaultToEd", "_ZNK5jsorm2v15Field9defaultToEPKc",
-                             "_ZNK5jsorm2v15Field9defaultToENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE"}) {
-    INFO(symbol);
-    CHECK(dlsym(RTLD_DEFAULT, symbol) != nullptr);
-  }
-  // What an old module's call `field.primary()` runs: the address of the result, then the field.
-  using OldPrimary = Field (*)(const Field&);
-  const auto oldPrimary = reinterpret_cast<OldPrimary>(dlsym(RTLD_DEFAULT, "_ZNK5jsorm2v15Field7primaryEv"));
-  REQUIRE(oldPrimary != nullptr);
-  const Field base = t.bigint();
-  const Field primary = oldPrimary(base);
-  CHECK(primary.spec().primary);
-  CHECK(primary.spec().type == FieldType::BigInt);
-  CHECK_FALSE(base.spec().primary);
 }
 
 TEST_CASE("primaryKey finds the primary field, or nothing") {
