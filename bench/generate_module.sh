@@ -14,8 +14,8 @@
 # --loop form: the same N migrations (same names, same steps, same checksums) built at
 # run time by one loop, so it compiles in seconds whatever N is. Its run-time behaviour is
 # that of the default form (the runner calls the same DSL functions); it exists so that the
-# 10,000-migration status benchmark does not need a module that takes an estimated 15 min
-# or more to compile (about 80 ms per migration at -O2; see README.md, "Compile").
+# 10,000-migration status benchmark does not need a module that takes an estimated 6 min
+# or more to compile (about 35 ms per migration at -O2; see README.md, "Compile").
 #
 # Both export `benchSource`, with pgAdapter(env("BENCH_URL", "sqlite:bench.db")); the
 # benchmark always passes --url. Only the C++ file is written here: the SQL scripts the

@@ -45,6 +45,30 @@ Step Builder::createIndex(std::string table, std::vector<std::string> columns, C
   return step::CreateIndex{std::move(index)};
 }
 
+namespace {
+std::vector<std::string> copyColumns(std::initializer_list<std::string_view> columns) {
+  return std::vector<std::string>(columns.begin(), columns.end());
+}
+}  // namespace
+
+Step Builder::createIndex(const char* table, std::initializer_list<std::string_view> columns) const {
+  return createIndex(std::string(table), copyColumns(columns));
+}
+
+Step Builder::createIndex(const std::string& table, std::initializer_list<std::string_view> columns) const {
+  return createIndex(table, copyColumns(columns));
+}
+
+Step Builder::createIndex(const char* table, std::initializer_list<std::string_view> columns,
+                          CreateIndexOptions options) const {
+  return createIndex(std::string(table), copyColumns(columns), std::move(options));
+}
+
+Step Builder::createIndex(const std::string& table, std::initializer_list<std::string_view> columns,
+                          CreateIndexOptions options) const {
+  return createIndex(table, copyColumns(columns), std::move(options));
+}
+
 Step Builder::dropIndex(std::string table, std::string name) const {
   return step::DropIndex{std::move(table), std::move(name)};
 }

@@ -33,7 +33,7 @@ Field with(const FieldSpec& spec, auto&& change) {
   change(copy);
   return Field(std::move(copy));
 }
-Field ofType(FieldType type) {
+Field ofType(FieldType type) noexcept {
   FieldSpec spec;
   spec.type = type;
   return Field(std::move(spec));
@@ -46,20 +46,55 @@ Field& Field::operator=(const Field& other) = default;
 Field& Field::operator=(Field&& other) noexcept = default;
 Field::~Field() = default;
 
-Field Field::primary() const { return with(spec_, [](FieldSpec& s) { s.primary = true; }); }
-Field Field::unique() const { return with(spec_, [](FieldSpec& s) { s.unique = true; }); }
-Field Field::optional() const { return with(spec_, [](FieldSpec& s) { s.optional = true; }); }
-Field Field::index() const { return with(spec_, [](FieldSpec& s) { s.index = true; }); }
-Field Field::defaultTo(bool value) const { return with(spec_, [&](FieldSpec& s) { s.defaultValue = value; }); }
-Field Field::defaultTo(int value) const { return defaultTo(static_cast<long long>(value)); }
-Field Field::defaultTo(long value) const { return defaultTo(static_cast<long long>(value)); }
-Field Field::defaultTo(long long value) const {
+Field Field::primary() const& { return with(spec_, [](FieldSpec& s) { s.primary = true; }); }
+Field Field::primary() && noexcept {
+  spec_.primary = true;
+  return std::move(*this);
+}
+Field Field::unique() const& { return with(spec_, [](FieldSpec& s) { s.unique = true; }); }
+Field Field::unique() && noexcept {
+  spec_.unique = true;
+  return std::move(*this);
+}
+Field Field::optional() const& { return with(spec_, [](FieldSpec& s) { s.optional = true; }); }
+Field Field::optional() && noexcept {
+  spec_.optional = true;
+  return std::move(*this);
+}
+Field Field::index() const& { return with(spec_, [](FieldSpec& s) { s.index = true; }); }
+Field Field::index() && noexcept {
+  spec_.index = true;
+  return std::move(*this);
+}
+Field Field::defaultTo(bool value) const& { return with(spec_, [&](FieldSpec& s) { s.defaultValue = value; }); }
+Field Field::defaultTo(bool value) && noexcept {
+  spec_.defaultValue = value;
+  return std::move(*this);
+}
+Field Field::defaultTo(int value) const& { return defaultTo(static_cast<long long>(value)); }
+Field Field::defaultTo(int value) && noexcept { return std::move(*this).defaultTo(static_cast<long long>(value)); }
+Field Field::defaultTo(long value) const& { return defaultTo(static_cast<long long>(value)); }
+Field Field::defaultTo(long value) && noexcept { return std::move(*this).defaultTo(static_cast<long long>(value)); }
+Field Field::defaultTo(long long value) const& {
   return with(spec_, [&](FieldSpec& s) { s.defaultValue = static_cast<std::int64_t>(value); });
 }
-Field Field::defaultTo(double value) const { return with(spec_, [&](FieldSpec& s) { s.defaultValue = value; }); }
-Field Field::defaultTo(const char* value) const { return defaultTo(std::string(value)); }
-Field Field::defaultTo(std::string value) const {
+Field Field::defaultTo(long long value) && noexcept {
+  spec_.defaultValue = static_cast<std::int64_t>(value);
+  return std::move(*this);
+}
+Field Field::defaultTo(double value) const& { return with(spec_, [&](FieldSpec& s) { s.defaultValue = value; }); }
+Field Field::defaultTo(double value) && noexcept {
+  spec_.defaultValue = value;
+  return std::move(*this);
+}
+Field Field::defaultTo(const char* value) const& { return defaultTo(std::string(value)); }
+Field Field::defaultTo(const char* value) && { return std::move(*this).defaultTo(std::string(value)); }
+Field Field::defaultTo(std::string value) const& {
   return with(spec_, [&](FieldSpec& s) { s.defaultValue = std::move(value); });
+}
+Field Field::defaultTo(std::string value) && {
+  spec_.defaultValue = std::move(value);
+  return std::move(*this);
 }
 Field Field::defaultRaw(std::string sql) const {
   return with(spec_, [&](FieldSpec& s) { s.defaultSql = std::move(sql); });
@@ -75,36 +110,36 @@ Field Field::references(std::string table, std::string column) const {
   });
 }
 
-Field FieldFactory::number() const { return ofType(FieldType::Number); }
-Field FieldFactory::bigint() const { return ofType(FieldType::BigInt); }
-Field FieldFactory::real() const { return ofType(FieldType::Real); }
-Field FieldFactory::decimal(int precision, int scale) const {
+Field FieldFactory::number() const noexcept { return ofType(FieldType::Number); }
+Field FieldFactory::bigint() const noexcept { return ofType(FieldType::BigInt); }
+Field FieldFactory::real() const noexcept { return ofType(FieldType::Real); }
+Field FieldFactory::decimal(int precision, int scale) const noexcept {
   FieldSpec spec;
   spec.type = FieldType::Decimal;
   spec.precision = precision;
   spec.scale = scale;
   return Field(std::move(spec));
 }
-Field FieldFactory::string(int length) const {
+Field FieldFactory::string(int length) const noexcept {
   FieldSpec spec;
   spec.type = FieldType::String;
   spec.length = length;
   return Field(std::move(spec));
 }
-Field FieldFactory::text() const { return ofType(FieldType::Text); }
-Field FieldFactory::boolean() const { return ofType(FieldType::Boolean); }
-Field FieldFactory::date() const { return ofType(FieldType::Date); }
-Field FieldFactory::timestamp() const { return ofType(FieldType::Timestamp); }
-Field FieldFactory::json() const { return ofType(FieldType::Json); }
-Field FieldFactory::uuid() const { return ofType(FieldType::Uuid); }
-Field FieldFactory::bytes() const { return ofType(FieldType::Bytes); }
-Field FieldFactory::belongsTo(const Model& target) const {
+Field FieldFactory::text() const noexcept { return ofType(FieldType::Text); }
+Field FieldFactory::boolean() const noexcept { return ofType(FieldType::Boolean); }
+Field FieldFactory::date() const noexcept { return ofType(FieldType::Date); }
+Field FieldFactory::timestamp() const noexcept { return ofType(FieldType::Timestamp); }
+Field FieldFactory::json() const noexcept { return ofType(FieldType::Json); }
+Field FieldFactory::uuid() const noexcept { return ofType(FieldType::Uuid); }
+Field FieldFactory::bytes() const noexcept { return ofType(FieldType::Bytes); }
+Field FieldFactory::belongsTo(const Model& target) const noexcept {
   FieldSpec spec;
   spec.type = FieldType::BelongsTo;
   spec.target = target.data();
   return Field(std::move(spec));
 }
-Field FieldFactory::manyToMany(const Model& target) const {
+Field FieldFactory::manyToMany(const Model& target) const noexcept {
   FieldSpec spec;
   spec.type = FieldType::ManyToMany;
   spec.target = target.data();
@@ -113,6 +148,11 @@ Field FieldFactory::manyToMany(const Model& target) const {
 
 Model::Model() : data_(std::make_shared<const ModelData>()) {}
 Model::Model(std::shared_ptr<const ModelData> data) : data_(std::move(data)) {}
+Model::Model(const Model& other) noexcept = default;
+Model::Model(Model&& other) noexcept = default;
+Model& Model::operator=(const Model& other) noexcept = default;
+Model& Model::operator=(Model&& other) noexcept = default;
+Model::~Model() = default;
 
 const std::pair<std::string, Field>* Model::primaryKey() const noexcept {
   for (const auto& field : data_->fields) {
@@ -195,6 +235,23 @@ Model defineModel(std::string table, std::vector<std::pair<std::string, Field>> 
     errors.push_back(fmt::format("{}: {} fields are marked primary(); composite keys are not supported", where, primaries));
   }
   return Model(std::move(data));
+}
+
+namespace {
+std::vector<std::pair<std::string, Field>> copyFields(std::initializer_list<FieldEntry> entries) {
+  std::vector<std::pair<std::string, Field>> fields;
+  fields.reserve(entries.size());
+  for (const FieldEntry& entry : entries) fields.emplace_back(std::string(entry.name), entry.field);
+  return fields;
+}
+}  // namespace
+
+Model defineModel(const char* table, std::initializer_list<FieldEntry> fields) {
+  return defineModel(std::string(table), copyFields(fields));
+}
+
+Model defineModel(const std::string& table, std::initializer_list<FieldEntry> fields) {
+  return defineModel(table, copyFields(fields));
 }
 
 JSORM_NAMESPACE_END

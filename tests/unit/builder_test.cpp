@@ -1,6 +1,8 @@
 // The Builder and relation resolution: which steps and columns a migration's code produces.
 #include <jsorm/builder.hpp>
 #include <jsorm/error.hpp>
+#include <jsorm/migration.hpp>
+#include <jsorm/runner.hpp>
 #include <jsorm/step.hpp>
 
 #include <catch2/catch.hpp>
@@ -175,6 +177,23 @@ TEST_CASE("dropColumn records ifExists") {
   CHECK(op.ifExists);
   CHECK(op.table == "users");
   CHECK(op.column == "tz");
+}
+
+TEST_CASE("createIndex builds the same step from a braced list as from a vector") {
+  const Builder b;
+  const std::string table = "users";
+  const std::vector<std::string> columns{"first", "last"};
+  CHECK(checksum(defineMigration({.name = "a", .up = Steps{b.createIndex("users", {"first", "last"})}})) ==
+        checksum(defineMigration({.name = "b", .up = Steps{b.createIndex("users", columns)}})));
+  CHECK(checksum(defineMigration({.name = "a", .up = Steps{b.createIndex(table, {"first", std::string("last")})}})) ==
+        checksum(defineMigration({.name = "b", .up = Steps{b.createIndex(table, columns)}})));
+  CHECK(checksum(defineMigration({.name = "a", .up = Steps{b.createIndex("users", {"first"}, {.unique = true})}})) ==
+        checksum(defineMigration({.name = "b", .up = Steps{b.createIndex(table, std::vector<std::string>{"first"},
+                                                                          {.unique = true})}})));
+  const auto& index = as<step::CreateIndex>(b.createIndex(table, {"first", "last"}, {.name = "by_name"}));
+  CHECK(index.index.table == "users");
+  CHECK(index.index.name == "by_name");
+  CHECK(index.index.columns == columns);
 }
 
 TEST_CASE("createIndex names the index <table>_<columns>_index unless told otherwise") {

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -152,6 +153,51 @@ TEST_CASE("defineModel accepts fields built at run time") {
   CHECK(generated.fields().size() == 4);
   CHECK(generated.fields()[3].first == "col3");
   CHECK(generated.errors().empty());
+}
+
+TEST_CASE("a braced field list and a vector of the same fields define the same model") {
+  const std::string table = "people";
+  const Model braced = defineModel(table, {
+      {"id", t.number().primary()},
+      {std::string("na") + "me", t.string(80).unique()},
+      {"active", t.boolean().defaultTo(true).index()},
+  });
+  const Model fromVector = defineModel(table, std::vector<std::pair<std::string, Field>>{
+      {"id", t.number().primary()},
+      {"name", t.string(80).unique()},
+      {"active", t.boolean().defaultTo(true).index()},
+  });
+  CHECK(braced.table() == fromVector.table());
+  REQUIRE(braced.fields().size() == fromVector.fields().size());
+  for (std::size_t i = 0; i < braced.fields().size(); ++i) {
+    const auto& a = braced.fields()[i];
+    const auto& b = fromVector.fields()[i];
+    CHECK(a.first == b.first);
+    CHECK(a.second.spec().type == b.second.spec().type);
+    CHECK(a.second.spec().length == b.second.spec().length);
+    CHECK(a.second.spec().primary == b.second.spec().primary);
+    CHECK(a.second.spec().unique == b.second.spec().unique);
+    CHECK(a.second.spec().index == b.second.spec().index);
+    CHECK(a.second.spec().defaultValue == b.second.spec().defaultValue);
+  }
+  CHECK(braced.errors().empty());
+  CHECK(defineModel("empty", {}).fields().empty());
+}
+
+TEST_CASE("a modifier on a temporary and on a named field record the same") {
+  Field named = t.number();
+  const Field fromNamed = named.primary().unique().optional().index().defaultTo(3);
+  const Field fromTemporary = t.number().primary().unique().optional().index().defaultTo(3);
+  CHECK_FALSE(named.spec().primary);  // the named field is left as it was
+  CHECK(fromNamed.spec().primary == fromTemporary.spec().primary);
+  CHECK(fromNamed.spec().unique == fromTemporary.spec().unique);
+  CHECK(fromNamed.spec().optional == fromTemporary.spec().optional);
+  CHECK(fromNamed.spec().index == fromTemporary.spec().index);
+  CHECK(fromNamed.spec().defaultValue == fromTemporary.spec().defaultValue);
+  CHECK(std::move(named).defaultTo(2.5).spec().defaultValue == Literal{2.5});
+  // A string literal stays a string on a temporary too, never the bool overload.
+  CHECK(t.string().defaultTo("x").spec().defaultValue == Literal{std::string("x")});
+  CHECK(t.string().optional().defaultTo(std::string("y")).spec().defaultValue == Literal{std::string("y")});
 }
 
 TEST_CASE("primaryKey finds the primary field, or nothing") {

@@ -5,7 +5,9 @@
 #include <jsorm/model.hpp>
 #include <jsorm/step.hpp>
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 JSORM_NAMESPACE_BEGIN
@@ -31,6 +33,14 @@ class JSORM_API Builder : public FieldFactory {
   Step dropColumn(std::string table, std::string column, DropColumnOptions options = {}) const;
   Step renameColumn(std::string table, std::string from, std::string to) const;
   Step createIndex(std::string table, std::vector<std::string> columns, CreateIndexOptions options = {}) const;
+  /// The same for a braced column list, `createIndex("users", {"email"})`: the names stay
+  /// string literals until the step copies them, so the caller builds no std::string or vector.
+  Step createIndex(const char* table, std::initializer_list<std::string_view> columns) const;
+  Step createIndex(const std::string& table, std::initializer_list<std::string_view> columns) const;
+  Step createIndex(const char* table, std::initializer_list<std::string_view> columns,
+                   CreateIndexOptions options) const;
+  Step createIndex(const std::string& table, std::initializer_list<std::string_view> columns,
+                   CreateIndexOptions options) const;
   Step dropIndex(std::string table, std::string name) const;
   Step rawSql(std::string up) const;
   Step rawSql(std::string up, std::string down) const;
