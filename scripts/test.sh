@@ -95,11 +95,12 @@ if [ "${JSORM_SANITIZE_SUITE:-1}" != 0 ]; then
   # - halt_on_error for UBSan: a report fails the test instead of scrolling by.
   # - The package test is excluded: it installs the tree and builds consumers with plain
   #   g++, which cannot link libraries that need the ASan runtime; it runs in the normal build.
-  # - Kill trials are fewer: ASan makes each run ~3x slower and the normal run already
-  #   covers the trial count; the sanitizer run is about memory errors on those paths.
+  # - Kill trials are fewer (16: 4 for each rarer kind), as are racing rounds: ASan makes
+  #   each run ~3x slower and the normal run already covers the trial count; the sanitizer
+  #   run is about memory errors on those paths.
   ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}" \
   UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
-  JSORM_KILL_TRIALS="${JSORM_ASAN_KILL_TRIALS:-4}" JSORM_RACE_TRIALS="${JSORM_ASAN_RACE_TRIALS:-2}" \
+  JSORM_KILL_TRIALS="${JSORM_ASAN_KILL_TRIALS:-16}" JSORM_RACE_TRIALS="${JSORM_ASAN_RACE_TRIALS:-2}" \
     run_suite "$asan_build" -E "^package:" "$@"
   echo "== sanitizers took $((SECONDS - phase_started))s"
 fi

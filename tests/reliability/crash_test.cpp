@@ -74,7 +74,9 @@ struct Tally {
     std::cout << what << ": " << trials << " trials, " << midRun << " killed mid-run, " << fewest << ".." << most
               << " migrations done at the kill" << std::endl;
     // Kills that all land before the first or after the last migration would test nothing.
-    CHECK(midRun * 4 >= trials);
+    // With fewer than 4 trials one unlucky draw would decide, so the check needs 4 (the
+    // CI passes run at least that many of every kind).
+    if (trials >= 4) CHECK(midRun * 4 >= trials);
   }
 };
 
