@@ -89,9 +89,7 @@ std::optional<std::string> elfProblem(const std::filesystem::path& path) {
   }
   return std::nullopt;
 }
-}  // namespace
 
-namespace {
 #ifdef JSORM_KEEP_SHARED_OBJECTS_LOADED
 // Sanitizer builds keep every library mapped until exit. LeakSanitizer looks for leaks at
 // exit; a library unloaded before then takes its globals with it, so the one-time state
