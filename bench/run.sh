@@ -430,9 +430,9 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-") print "n/a"; else p
 {
   echo "# Results ($(date -Is))"
   echo
-  echo "N=$n, status N=$status_n, $reps repetitions per timed pair ($short_reps for status and $((short_reps * 2)) for --version),"
-  echo "$compile_reps compile(s). Wall times: median (min–max). Ratio: median of the per-repetition ratios"
-  echo "jsorm/baseline (min–max), each pair run back to back in alternating order."
+  echo "Benchmarks: $only. N=$n, status N=$status_n, $reps repetitions per timed pair ($short_reps for status and"
+  echo "$((short_reps * 2)) for --version), $compile_reps compile(s). Wall times: median (min–max). Ratio: median of the"
+  echo "per-repetition ratios jsorm/baseline (min–max), each pair run back to back in alternating order."
   echo
   echo "| measurement | jsorm | baseline | ratio | target | result | mean load1 |"
   echo "|---|---|---|---|---|---|---|"
