@@ -46,52 +46,49 @@ Field& Field::operator=(const Field& other) = default;
 Field& Field::operator=(Field&& other) noexcept = default;
 Field::~Field() = default;
 
-Field Field::primary() const& { return with(spec_, [](FieldSpec& s) { s.primary = true; }); }
+// A modifier on a named field changes a copy: the rvalue form, applied to that copy.
+Field Field::primary() const& { return Field(*this).primary(); }
 Field Field::primary() && noexcept {
   spec_.primary = true;
   return std::move(*this);
 }
-Field Field::unique() const& { return with(spec_, [](FieldSpec& s) { s.unique = true; }); }
+Field Field::unique() const& { return Field(*this).unique(); }
 Field Field::unique() && noexcept {
   spec_.unique = true;
   return std::move(*this);
 }
-Field Field::optional() const& { return with(spec_, [](FieldSpec& s) { s.optional = true; }); }
+Field Field::optional() const& { return Field(*this).optional(); }
 Field Field::optional() && noexcept {
   spec_.optional = true;
   return std::move(*this);
 }
-Field Field::index() const& { return with(spec_, [](FieldSpec& s) { s.index = true; }); }
+Field Field::index() const& { return Field(*this).index(); }
 Field Field::index() && noexcept {
   spec_.index = true;
   return std::move(*this);
 }
-Field Field::defaultTo(bool value) const& { return with(spec_, [&](FieldSpec& s) { s.defaultValue = value; }); }
+Field Field::defaultTo(bool value) const& { return Field(*this).defaultTo(value); }
 Field Field::defaultTo(bool value) && noexcept {
   spec_.defaultValue = value;
   return std::move(*this);
 }
-Field Field::defaultTo(int value) const& { return defaultTo(static_cast<long long>(value)); }
+Field Field::defaultTo(int value) const& { return Field(*this).defaultTo(value); }
 Field Field::defaultTo(int value) && noexcept { return std::move(*this).defaultTo(static_cast<long long>(value)); }
-Field Field::defaultTo(long value) const& { return defaultTo(static_cast<long long>(value)); }
+Field Field::defaultTo(long value) const& { return Field(*this).defaultTo(value); }
 Field Field::defaultTo(long value) && noexcept { return std::move(*this).defaultTo(static_cast<long long>(value)); }
-Field Field::defaultTo(long long value) const& {
-  return with(spec_, [&](FieldSpec& s) { s.defaultValue = static_cast<std::int64_t>(value); });
-}
+Field Field::defaultTo(long long value) const& { return Field(*this).defaultTo(value); }
 Field Field::defaultTo(long long value) && noexcept {
   spec_.defaultValue = static_cast<std::int64_t>(value);
   return std::move(*this);
 }
-Field Field::defaultTo(double value) const& { return with(spec_, [&](FieldSpec& s) { s.defaultValue = value; }); }
+Field Field::defaultTo(double value) const& { return Field(*this).defaultTo(value); }
 Field Field::defaultTo(double value) && noexcept {
   spec_.defaultValue = value;
   return std::move(*this);
 }
-Field Field::defaultTo(const char* value) const& { return defaultTo(std::string(value)); }
+Field Field::defaultTo(const char* value) const& { return Field(*this).defaultTo(value); }
 Field Field::defaultTo(const char* value) && { return std::move(*this).defaultTo(std::string(value)); }
-Field Field::defaultTo(std::string value) const& {
-  return with(spec_, [&](FieldSpec& s) { s.defaultValue = std::move(value); });
-}
+Field Field::defaultTo(std::string value) const& { return Field(*this).defaultTo(std::move(value)); }
 Field Field::defaultTo(std::string value) && {
   spec_.defaultValue = std::move(value);
   return std::move(*this);
