@@ -1,8 +1,7 @@
 // libFuzzer target: connection URL handling, where a bug prints a password. Covers the
-// host's URL helpers (plugins/src/connection_url.cpp) and the PostgreSQL adapter's conninfo
-// parser (adapters/pg/conninfo.cpp) on arbitrary strings.
-#include "conninfo.hpp"
-
+// host's URL helpers (plugins/src/connection_url.cpp) and the one redaction module
+// (core/src/redaction.cpp) on arbitrary strings.
+#include <jsorm/redaction.hpp>
 #include <jsorm/runtime.hpp>
 
 #include <cstdint>
@@ -33,11 +32,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The adapter scrubs each secret it finds out of every message; after scrubbing, none of
   // them may still be visible. (Secrets containing '*' are skipped: the "***" that replaces
   // a neighbour can rebuild them, and such a password is not shown whole anyway.)
-  (void)jsorm::pg::isUrl(url);
-  (void)jsorm::pg::redact(url);
-  const auto secrets = jsorm::pg::secretsIn(url);
+  (void)jsorm::ambiguousUserInfo(url);
+  (void)jsorm::conninfoProblem(url);
+  const auto secrets = jsorm::secretsIn(url);
   const std::string message = "could not connect to " + url + " (" + url + ")";
-  const std::string scrubbed = jsorm::pg::scrub(message, secrets);
+  const std::string scrubbed = jsorm::scrubSecrets(message, secrets);
   for (const auto& secret : secrets) {
     if (!secret.empty() && secret.find('*') == std::string::npos && scrubbed.find(secret) != std::string::npos) {
       fail("scrub left a secret in", url, scrubbed);

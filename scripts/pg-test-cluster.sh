@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster for tests: loopback only, on a free port, password
-# (SCRAM) authentication, superuser jsorm owning database jsorm_test.
+# (SCRAM) authentication, superuser jsorm owning database jsorm_test. The password is
+# $JSORM_TEST_PG_PASSWORD, else 32 random hex digits: never a word that can occur in a
+# path or a message by chance (scripts/test.sh searches all output for it).
 #
 #   scripts/pg-test-cluster.sh start DIR          prints the URL; also writes DIR/env
 #   scripts/pg-test-cluster.sh createdb DIR NAME  another database, e.g. one per test
@@ -12,7 +14,6 @@ set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 readonly PG_SUPERUSER=jsorm
-readonly PG_PASSWORD=jsorm-test-pw
 readonly PG_DATABASE=jsorm_test
 # Marks a directory as ours, so `stop` never removes a directory it did not create.
 readonly MARKER=.jsorm-pg-test-cluster
@@ -113,6 +114,7 @@ cmd_start() {
   START_OK=""
   trap cleanup_failed_start EXIT
 
+  PG_PASSWORD=${JSORM_TEST_PG_PASSWORD:-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
   (umask 077 && printf '%s\n' "$PG_PASSWORD" >"$dir/pwfile")
   [[ $EUID -ne 0 ]] || chown postgres: "$dir/pwfile"
   if ! as_owner "$PG_BIN/initdb" -D "$dir/data" --username="$PG_SUPERUSER" --pwfile="$dir/pwfile" \
@@ -161,7 +163,8 @@ EOF
   fi
 
   local url="postgres://$PG_SUPERUSER:$PG_PASSWORD@127.0.0.1:$port/$PG_DATABASE"
-  printf 'JSORM_TEST_PG_URL=%s\nJSORM_TEST_PG_PORT=%s\n' "$url" "$port" >"$dir/env"
+  (umask 077 && printf 'JSORM_TEST_PG_URL=%s\nJSORM_TEST_PG_PORT=%s\nJSORM_TEST_PG_PASSWORD=%s\n' "$url" "$port" \
+    "$PG_PASSWORD" >"$dir/env")
   START_OK=yes
   echo "$url"
 }
@@ -170,6 +173,7 @@ cmd_createdb() {
   local dir=$1 name=$2 port out
   port=$(env_value "$dir" JSORM_TEST_PG_PORT)
   [[ -n "$port" ]] || die "$dir/env has no JSORM_TEST_PG_PORT"
+  PG_PASSWORD=$(env_value "$dir" JSORM_TEST_PG_PASSWORD)
   if ! out=$(PGPASSWORD=$PG_PASSWORD "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U "$PG_SUPERUSER" \
       -O "$PG_SUPERUSER" -- "$name" 2>&1); then
     die "cannot create database $name: $out"

@@ -1,11 +1,11 @@
 #include "pg_connection.hpp"
 
 #include "advisory_lock.hpp"
-#include "conninfo.hpp"
 #include "pg_errors.hpp"
 #include "pg_values.hpp"
 
 #include <jsorm/error.hpp>
+#include <jsorm/redaction.hpp>
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -56,7 +56,7 @@ pg_conn* open(const std::string& conninfo) {
 void PgConnection::ConnCloser::operator()(pg_conn* conn) const noexcept { PQfinish(conn); }
 void PgConnection::ResultClearer::operator()(pg_result* result) const noexcept { PQclear(result); }
 
-PgConnection::PgConnection(const std::string& conninfo) : target_(redact(conninfo)) {
+PgConnection::PgConnection(const std::string& conninfo) : target_(redactConnection(conninfo)) {
   if (conninfo.empty()) {
     throw ConnectionError(
         "no PostgreSQL connection string given; pass --url postgres://USER@HOST:PORT/DB or set the source's "

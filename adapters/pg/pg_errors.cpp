@@ -1,8 +1,7 @@
 #include "pg_errors.hpp"
 
-#include "conninfo.hpp"
-
 #include <jsorm/error.hpp>
+#include <jsorm/redaction.hpp>
 
 #include <fmt/format.h>
 
@@ -51,7 +50,7 @@ std::string describeFailure(PGconn* conn, const std::string& conninfo) {
   const std::string user = conn ? orEmpty(PQuser(conn)) : "";
   const std::string database = conn ? orEmpty(PQdb(conn)) : "";
   // Before libpq has chosen a server (a malformed string) there is no endpoint to name.
-  const std::string where = host.empty() ? redact(conninfo) : fmt::format("{}:{}", host, port);
+  const std::string where = host.empty() ? redactConnection(conninfo) : fmt::format("{}:{}", host, port);
   const std::string prefix = fmt::format("cannot connect to PostgreSQL at {}", where);
 
   if (contains(libpq, "Connection refused")) {
@@ -90,7 +89,7 @@ void throwConnectFailure(PGconn* conn, const std::string& conninfo) {
   // libpq may have taken the password from PGPASSWORD or ~/.pgpass; hide that one as well.
   auto secrets = secretsIn(conninfo);
   if (conn && PQpass(conn)) secrets.emplace_back(PQpass(conn));
-  throw ConnectionError(scrub(std::move(message), std::move(secrets)));
+  throw ConnectionError(scrubSecrets(std::move(message), std::move(secrets)));
 }
 
 void throwStatementFailure(const PGconn* conn, const PGresult* result, std::string_view sql,

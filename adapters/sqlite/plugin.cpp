@@ -10,7 +10,9 @@ jsorm::Connection* connect(const jsorm::ConnectionConfig& config) {
   if (path.empty()) {
     if (auto found = config.options.find("path"); found != config.options.end()) path = found->second;
   }
-  return new jsorm::sqlite::SqliteConnection(std::move(path));
+  const auto readOnly = config.options.find(jsorm::kReadOnlyOption);
+  return new jsorm::sqlite::SqliteConnection(std::move(path),
+                                             readOnly != config.options.end() && readOnly->second == "1");
 }
 }  // namespace
 

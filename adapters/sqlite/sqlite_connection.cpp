@@ -87,7 +87,7 @@ std::string pathFromUrl(const std::string& url) {
   return path;
 }
 
-SqliteConnection::SqliteConnection(std::string path) : path_(std::move(path)) {
+SqliteConnection::SqliteConnection(std::string path, bool readOnly) : path_(std::move(path)), readOnly_(readOnly) {
   if (path_.empty()) {
     throw ConnectionError("no SQLite database path given; use --url sqlite:PATH or sqliteAdapter({.path = ...})");
   }
@@ -99,7 +99,13 @@ SqliteConnection::SqliteConnection(std::string path) : path_(std::move(path)) {
                                         path_, parent.string()));
     }
   }
-  const int rc = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  // A read-only command on a file that does not exist yet reads an empty database, and
+  // leaves no file behind.
+  std::error_code missing;
+  const bool absent = path_ != ":memory:" && !std::filesystem::exists(path_, missing);
+  const char* file = readOnly_ && absent ? ":memory:" : path_.c_str();
+  const int flags = readOnly_ && !absent ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(file, &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -163,6 +169,7 @@ void SqliteConnection::rollback() {
 
 void SqliteConnection::lockMigrations(const std::string& key, std::chrono::milliseconds timeout) {
   if (path_ == ":memory:") return;  // private to this connection: nobody to race
+  if (readOnly_) return;            // changes nothing, so needs no turn; and creates no lock file
   (void)key;  // one lock per database file covers every tracking table in it
   lock_ = std::make_unique<FileLock>(path_ + "-jsorm-lock");
   if (!lock_->acquire(timeout)) {

@@ -15,7 +15,9 @@ namespace jsorm::sqlite {
 class SqliteConnection final : public Connection {
  public:
   /// `path` is a file name or ":memory:". Throws ConnectionError when it cannot be opened.
-  explicit SqliteConnection(std::string path);
+  /// `readOnly` opens the file read-only, reads a missing file as an empty database
+  /// without creating it, and takes no lock file.
+  explicit SqliteConnection(std::string path, bool readOnly = false);
   ~SqliteConnection() override;
 
   const Dialect& dialect() const override { return sqliteDialect(); }
@@ -38,6 +40,7 @@ class SqliteConnection final : public Connection {
 
  private:
   std::string path_;
+  bool readOnly_;
   sqlite3* db_ = nullptr;
   std::unique_ptr<FileLock> lock_;
 };

@@ -3,6 +3,7 @@
 
 #include "output.hpp"
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -20,10 +21,11 @@ enum OptionGroup : unsigned {
   kGuarded = 1u << 5,            ///< destructive: refused in production without --force
   kStepsOption = 1u << 6,        ///< --steps N
   kGenerateOptions = 1u << 7,    ///< --name, --out, --check, --allow-dangerous
+  kReadsOnly = 1u << 8,          ///< never changes the database (nor creates a SQLite file)
 };
 
-/// --steps not given.
-inline constexpr long long kAllSteps = -9223372036854775807LL - 1;
+/// The longest --lock-timeout accepted: a week.
+inline constexpr int kMaxLockTimeoutSeconds = 604800;
 
 struct Options {
   std::vector<std::string> positional;
@@ -31,12 +33,12 @@ struct Options {
   std::string source;
   std::string environment;
   bool force = false;
-  long long steps = kAllSteps;  ///< kAllSteps: not given, roll back everything
+  std::optional<long long> steps;  ///< not given: roll back everything
   std::string migrationName;
   std::string outDirectory;
   bool check = false;
   bool allowDangerous = false;
-  std::string url;
+  std::string url;  ///< --url (never empty when given), or the config's url
   std::vector<std::string> adapterPath;
   double lockTimeoutSeconds = 60;
   bool dryRun = false;

@@ -23,7 +23,7 @@ const std::vector<Command>& commands() {
        "Lists each migration as applied (with batch and time), pending, changed (applied, but its steps\n"
        "differ now) or missing (applied, but no longer in the source). Exits 10 unless all are applied\n"
        "and unchanged, so a deployment can gate on it.",
-       kSourceOptions | kConnectionOptions | kJsonOption, &runStatus},
+       kSourceOptions | kConnectionOptions | kJsonOption | kReadsOnly, &runStatus},
       {"migrate:repair", "Re-record checksums after a deliberate edit", "jsorm migrate:repair [MODULE SYMBOL] [options]",
        "Stores the current checksum of every applied migration whose steps changed, and forgets\n"
        "(deletes the tracking row of) every applied migration the source no longer defines. Nothing\n"

@@ -6,8 +6,12 @@
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
+#include <string_view>
 #include <vector>
 
 namespace jsorm::cli {
@@ -17,6 +21,44 @@ constexpr const char* kFileName = "jsorm.toml";
 
 std::string at(const std::filesystem::path& file, const toml::source_region& where) {
   return fmt::format("{}:{}:{}", file.string(), where.begin.line, where.begin.column);
+}
+
+// Levenshtein distance, case-insensitive: a typo in a key is usually one or two edits away.
+std::size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// A misspelled key must not be dropped silently: `enviroment = "production"` would switch
+// the production guard off, `ulr = ...` would send the run to the module's own database.
+void refuseUnknownKeys(const std::filesystem::path& file, const toml::table& table, std::string_view where,
+                       std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : table) {
+    const std::string_view name = key.str();
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string_view closest;
+    std::size_t best = std::numeric_limits<std::size_t>::max();
+    for (const auto candidate : known) {
+      const std::size_t distance = editDistance(name, candidate);
+      if (distance < best) best = distance, closest = candidate;
+    }
+    const bool near = best <= std::max<std::size_t>(2, closest.size() / 3);
+    const auto region = key.source().begin.line ? key.source() : value.source();
+    throw ConfigError(fmt::format("{}: unknown key '{}' in {}{}; known keys: {}", at(file, region), name, where,
+                                  near ? fmt::format("; did you mean '{}'?", closest) : std::string(),
+                                  fmt::join(known, ", ")));
+  }
 }
 
 std::string requireString(const std::filesystem::path& file, const toml::table& table, const std::string& key,
@@ -43,6 +85,11 @@ std::map<std::string, SourceEntry> readSources(const std::filesystem::path& file
     const std::string path = fmt::format("{}.{}", section, name);
     const toml::table* entry = value.as_table();
     if (!entry) throw ConfigError(fmt::format("{}: [{}] must be a table", at(file, value.source()), path));
+    if (std::string_view(section) == "migrationSources") {
+      refuseUnknownKeys(file, *entry, fmt::format("[{}]", path), {"module", "export", "url"});
+    } else {
+      refuseUnknownKeys(file, *entry, fmt::format("[{}]", path), {"module", "export"});
+    }
     SourceEntry source;
     source.name = name;
     source.where = fmt::format("{}: {}", file.string(), path);
@@ -98,9 +145,11 @@ Config loadConfig(const std::filesystem::path& file) {
   }
   Config config;
   config.file = std::filesystem::absolute(file).lexically_normal();
+  refuseUnknownKeys(file, root, "the top level", {"defaults", "migrationSources", "generateSources"});
   if (const toml::node* node = root.get("defaults")) {
     const toml::table* defaults = node->as_table();
     if (!defaults) throw ConfigError(fmt::format("{}: [defaults] must be a table", at(file, node->source())));
+    refuseUnknownKeys(file, *defaults, "[defaults]", {"migrationSource", "generateSource", "environment"});
     auto value = [&](const char* key) {
       return expandVariables(requireString(file, *defaults, key, "defaults", false),
                              fmt::format("{}: defaults.{}", file.string(), key));

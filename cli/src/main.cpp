@@ -4,11 +4,14 @@
 #include "exit_codes.hpp"
 
 #include <jsorm/error.hpp>
+#include <jsorm/redaction.hpp>
 #include <jsorm/runtime.hpp>
 #include <jsorm/version.hpp>
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <iostream>
 
@@ -22,8 +25,10 @@ void printGeneralHelp(std::ostream& os) {
         "Usage: jsorm COMMAND [MODULE SYMBOL] [options]\n"
         "With a jsorm.toml (here or in a parent folder) MODULE SYMBOL can be left out.\n\n"
         "Commands:\n";
+  std::size_t width = 0;
+  for (const auto& command : commands()) width = std::max(width, command.name.size());
   for (const auto& command : commands()) {
-    os << fmt::format("  {:<16}{}\n", command.name, command.summary);
+    os << fmt::format("  {:<{}}  {}\n", command.name, width, command.summary);
   }
   os << "\nRun `jsorm COMMAND --help` for a command's options.\n"
         "  --version       print the jsorm version and plugin ABI\n"
@@ -40,7 +45,8 @@ po::options_description optionsFor(const Command& command, Options& o) {
         ("config", po::value(&o.config)->value_name("FILE"),
          "use this jsorm.toml (default: $JSORM_CONFIG, else the nearest jsorm.toml upwards)")
         ("source", po::value(&o.source)->value_name("NAME"),
-         "the [migrationSources.NAME] to use instead of [defaults] migrationSource")
+         (command.groups & kGenerateOptions) ? "the [generateSources.NAME] to use instead of [defaults] generateSource"
+                                             : "the [migrationSources.NAME] to use instead of [defaults] migrationSource")
         ("env", po::value(&o.environment)->value_name("NAME"),
          "the environment (default: $JSORM_ENV, else the config's, else development)");
   }
@@ -48,7 +54,8 @@ po::options_description optionsFor(const Command& command, Options& o) {
     all.add_options()("force", po::bool_switch(&o.force), "run even when the environment is production");
   }
   if (command.groups & kStepsOption) {
-    all.add_options()("steps", po::value(&o.steps)->value_name("N"), "roll back only the newest N migrations");
+    all.add_options()("steps", po::value<long long>()->value_name("N")->notifier([&o](long long n) { o.steps = n; }),
+                      "roll back only the newest N migrations (N >= 1)");
   }
   if (command.groups & kGenerateOptions) {
     all.add_options()
@@ -65,7 +72,7 @@ po::options_description optionsFor(const Command& command, Options& o) {
         ("adapter-path", po::value(&o.adapterPath)->value_name("DIR")->composing(),
          "search DIR for adapter plugins first (repeatable)")
         ("lock-timeout", po::value(&o.lockTimeoutSeconds)->value_name("SECONDS")->default_value(60),
-         "wait this long for another runner's migration lock");
+         "wait this long for another runner's migration lock (0 to 604800)");
   } else if (command.groups & kAdapterPathOption) {
     all.add_options()("adapter-path", po::value(&o.adapterPath)->value_name("DIR")->composing(),
                       "search DIR for adapter plugins first (repeatable)");
@@ -82,6 +89,26 @@ po::options_description optionsFor(const Command& command, Options& o) {
       ("no-color", "never colour the output")
       ("help,h", "print this help");
   return all;
+}
+
+// Values the parser accepts but that mean nothing, or something dangerous: the most negative
+// --steps once equalled "not given" and rolled back everything; a NaN or huge timeout made
+// the conversion to milliseconds undefined.
+void checkRanges(const po::variables_map& vm, const Options& o) {
+  if (o.steps && *o.steps < 1) {
+    throw UsageError(fmt::format("--steps must be a whole number of at least 1; got {}", *o.steps));
+  }
+  if (vm.count("lock-timeout") && !vm["lock-timeout"].defaulted()) {
+    const double seconds = o.lockTimeoutSeconds;
+    if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxLockTimeoutSeconds) {
+      throw UsageError(fmt::format("--lock-timeout must be a number of seconds from 0 to {}; got {}",
+                                   kMaxLockTimeoutSeconds, vm["lock-timeout"].as<double>()));
+    }
+  }
+  if (vm.count("url") && o.url.empty()) {
+    throw UsageError("--url is empty; pass a connection such as sqlite:app.db or postgres://USER@HOST/DB, or leave "
+                     "--url out to use the source's own connection");
+  }
 }
 
 int runCommand(const Command& command, int argc, char** argv, Output& out) {
@@ -101,9 +128,10 @@ int runCommand(const Command& command, int argc, char** argv, Output& out) {
     return kOk;
   }
   po::notify(vm);
+  checkRanges(vm, invocation.options);
   if (vm.count("no-color")) out.disableColour();
   out.setQuiet(invocation.options.quiet);
-  out.addSecret(jsorm::passwordIn(invocation.options.url));
+  for (auto& secret : jsorm::secretsIn(invocation.options.url)) out.addSecret(std::move(secret));
   return command.run(invocation);
 }
 
@@ -163,6 +191,9 @@ int main(int argc, char** argv) {
     return kGuardRefused;
   } catch (const std::exception& e) {
     out.error(fmt::format("unexpected failure: {}", e.what()));
+    return kInternalError;
+  } catch (...) {
+    out.error("unexpected failure: an exception that is not a std::exception; please report it");
     return kInternalError;
   }
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jsorm::cli {
@@ -40,5 +41,12 @@ class Output {
   bool colour_ = false;
   std::vector<std::string> secrets_;
 };
+
+/// Terminal columns `text` (UTF-8) takes: combining marks take none, East Asian wide and
+/// emoji characters two, other characters one. Table columns pad by this, not by bytes.
+std::size_t displayWidth(std::string_view text);
+
+/// `text` followed by spaces up to `width` columns.
+std::string padRight(std::string_view text, std::size_t width);
 
 }  // namespace jsorm::cli

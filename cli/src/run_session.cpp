@@ -3,7 +3,10 @@
 namespace jsorm::cli {
 
 void ProgressPrinter::migrationFinished(const std::string& name, Direction direction, std::chrono::milliseconds took) {
-  const std::string verb = direction == Direction::Up ? out_.green("applied    ") : out_.yellow("rolled back");
+  // A dry run applies nothing, so it must not say "applied".
+  const std::string verb = direction == Direction::Up
+                               ? out_.green(dryRun_ ? "would apply    " : "applied    ")
+                               : out_.yellow(dryRun_ ? "would roll back" : "rolled back");
   out_.line(fmt::format("  {} {} {}", verb, name, out_.dim(fmt::format("({} ms)", took.count()))));
 }
 
@@ -15,7 +18,7 @@ RunSession::RunSession(Invocation& invocation)
     : invocation_(invocation),
       opened_(openMigrationSource(invocation)),
       connection_(openConnection(invocation, opened_.source())),
-      printer_(invocation.out, invocation.options.dryRun || invocation.options.verbose),
+      printer_(invocation.out, invocation.options.dryRun, invocation.options.dryRun || invocation.options.verbose),
       runner_(*connection_, opened_.source(), runOptions(invocation, printer_), opened_.loaded.validated) {}
 
 void RunSession::announce(const std::string& what) {

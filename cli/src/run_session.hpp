@@ -14,12 +14,14 @@ namespace jsorm::cli {
 
 class ProgressPrinter final : public RunObserver {
  public:
-  ProgressPrinter(Output& out, bool showStatements) : out_(out), showStatements_(showStatements) {}
+  ProgressPrinter(Output& out, bool dryRun, bool showStatements)
+      : out_(out), dryRun_(dryRun), showStatements_(showStatements) {}
   void migrationFinished(const std::string& name, Direction direction, std::chrono::milliseconds took) override;
   void statement(const std::string& sql) override;
 
  private:
   Output& out_;
+  bool dryRun_;
   bool showStatements_;
 };
 

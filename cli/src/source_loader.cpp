@@ -4,6 +4,7 @@
 
 #include <jsorm/adapter_plugin.hpp>
 #include <jsorm/error.hpp>
+#include <jsorm/redaction.hpp>
 #include <jsorm/runtime.hpp>
 
 #include <fmt/format.h>
@@ -62,7 +63,7 @@ OpenedSource openMigrationSource(Invocation& invocation) {
     if (invocation.options.url.empty()) {
       if (auto url = entry.connectionUrl()) {
         invocation.options.url = *url;
-        invocation.out.addSecret(passwordIn(*url));
+        for (auto& secret : secretsIn(*url)) invocation.out.addSecret(std::move(secret));
       }
     }
   }
@@ -91,8 +92,9 @@ OpenedGenerateSource openGenerateSource(Invocation& invocation) {
 }
 
 std::shared_ptr<Connection> openConnection(Invocation& invocation, const MigrationSource& source) {
-  const auto target = resolveConnection(source.adapter, invocation.options.url);
-  invocation.out.addSecret(passwordIn(target.config.url));
+  auto target = resolveConnection(source.adapter, invocation.options.url);
+  for (auto& secret : secretsIn(target.config.url)) invocation.out.addSecret(std::move(secret));
+  if ((invocation.command.groups & kReadsOnly) || invocation.options.dryRun) target.config.options[kReadOnlyOption] = "1";
   const auto plugin = AdapterPlugin::find(target.plugin, adapterSearchPath(invocation.options.adapterPath));
   return plugin.connect(target.config);
 }

@@ -145,9 +145,9 @@ std::string detail::checksumOf(const Steps& up, const Steps* down, bool transact
 }
 
 std::string checksum(const Migration& migration) {
-  if (migration.down.empty()) return detail::checksumOf(migration.up.build(), nullptr, migration.transaction);
-  const Steps down = migration.down.build();
-  return detail::checksumOf(migration.up.build(), &down, migration.transaction);
+  if (migration.down.empty()) return detail::checksumOf(upSteps(migration), nullptr, migration.transaction);
+  const Steps down = downSteps(migration);
+  return detail::checksumOf(upSteps(migration), &down, migration.transaction);
 }
 
 JSORM_NAMESPACE_END

@@ -15,9 +15,30 @@ Steps MigrationBody::build() const {
 
 Migration defineMigration(Migration migration) { return migration; }
 
+namespace {
+// A body is user code: whatever it throws becomes a MigrationError that names the
+// migration, so the runner and validation handle it like a failing statement.
+Steps buildBody(const Migration& migration, const MigrationBody& body, const char* which) {
+  try {
+    return body.build();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw MigrationError(migration.name,
+                         fmt::format("migration '{}': its {} threw while building its steps: {}", migration.name, which, e.what()));
+  } catch (...) {
+    throw MigrationError(migration.name, fmt::format("migration '{}': its {} threw while building its steps (an "
+                                                     "exception that is not a std::exception)",
+                                                     migration.name, which));
+  }
+}
+}  // namespace
+
+Steps upSteps(const Migration& migration) { return buildBody(migration, migration.up, "up"); }
+
 Steps downSteps(const Migration& migration) {
-  if (!migration.down.empty()) return migration.down.build();
-  const Steps up = migration.up.build();
+  if (!migration.down.empty()) return buildBody(migration, migration.down, "down");
+  const Steps up = upSteps(migration);
   Steps down;
   for (std::size_t i = up.size(); i-- > 0;) {
     auto reversed = up[i].reversed();

@@ -1,6 +1,8 @@
 #include <jsorm/dialect.hpp>
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <fmt/ranges.h>
 
 JSORM_NAMESPACE_BEGIN
@@ -45,10 +47,19 @@ class PostgresDialect final : public Dialect {
   }
 
   std::vector<Statement> dropAllTables(const std::vector<std::string>& tables) const override {
-    if (tables.empty()) return {};
-    std::vector<std::string> quoted;
-    for (const auto& table : tables) quoted.push_back(quoteIdentifier(table));
-    return {{fmt::format("DROP TABLE IF EXISTS {} CASCADE", fmt::join(quoted, ", "))}};
+    // One statement locks every table it drops (and their indexes, sequences and TOAST
+    // tables) until it ends; thousands at once exceed the server's lock table ("out of
+    // shared memory"). Bounded groups keep each statement well inside the default.
+    constexpr std::size_t kTablesPerStatement = 100;
+    std::vector<Statement> out;
+    for (std::size_t first = 0; first < tables.size(); first += kTablesPerStatement) {
+      std::vector<std::string> quoted;
+      for (std::size_t i = first; i < std::min(tables.size(), first + kTablesPerStatement); ++i) {
+        quoted.push_back(quoteIdentifier(tables[i]));
+      }
+      out.push_back({fmt::format("DROP TABLE IF EXISTS {} CASCADE", fmt::join(quoted, ", "))});
+    }
+    return out;
   }
 
   std::string createTrackingTable(const std::string& table) const override {

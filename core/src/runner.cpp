@@ -96,10 +96,9 @@ void Runner::ensureTrackingTable() {
     return;
   }
   // A table created by another jsorm has the four standard columns only.
-  if (!connection_.hasColumn(source_.migrationTable, "checksum")) run(tracking.addColumnSql("checksum", "TEXT"));
-  if (!connection_.hasColumn(source_.migrationTable, "execution_ms")) {
-    run(tracking.addColumnSql("execution_ms", "INTEGER"));
-  }
+  const auto present = detail::TrackingTable::presentIn(connection_, source_.migrationTable);
+  if (!present.checksum) run(tracking.addColumnSql("checksum", "TEXT"));
+  if (!present.executionMs) run(tracking.addColumnSql("execution_ms", "INTEGER"));
 }
 
 void Runner::runBound(const std::string& sql, const std::vector<Value>& params) {
@@ -109,7 +108,9 @@ void Runner::runBound(const std::string& sql, const std::vector<Value>& params) 
 
 std::vector<AppliedMigration> Runner::readApplied() {
   if (!connection_.hasTable(source_.migrationTable)) return {};
-  const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
+  // On a dry run the columns ensureTrackingTable() would add are still missing.
+  const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable,
+                                       detail::TrackingTable::presentIn(connection_, source_.migrationTable));
   return detail::TrackingTable::parse(connection_.query(tracking.selectSql()));
 }
 
@@ -202,7 +203,7 @@ RunResult Runner::apply(std::size_t limit, bool fromScratch) {
     if (result.migrations.size() >= limit) break;
     if (done.count(migration.name)) continue;
     if (result.batch == 0) result.batch = lastBatch + 1;
-    runMigration(migration, migration.up.build(), Direction::Up, result.batch, checksumAt(i));
+    runMigration(migration, upSteps(migration), Direction::Up, result.batch, checksumAt(i));
     result.migrations.push_back(migration.name);
   }
   return result;

@@ -188,6 +188,15 @@ ValidatedSource validate(const MigrationSource& source) {
   std::vector<std::string> problems;
   try {
     checkIdentifier(source.migrationTable, "migrationTable");
+    // The name is quoted whole, so "public.jsorm_migrations" would become one table with a
+    // dot in its name, beside (not in) the schema meant, and history would run again.
+    if (source.migrationTable.find('.') != std::string::npos) {
+      throw SchemaError(fmt::format(
+          "migrationTable '{}' contains '.': a schema-qualified name is not supported (it would create a table with "
+          "that literal name); give the table name alone and choose the schema through the connection (PostgreSQL: "
+          "options=-csearch_path=SCHEMA in the URL)",
+          source.migrationTable));
+    }
   } catch (const SchemaError& e) {
     problems.push_back(e.what());
   }
@@ -210,14 +219,16 @@ ValidatedSource validate(const MigrationSource& source) {
       continue;
     }
     try {
-      const Steps up = migration.up.build();
+      const Steps up = upSteps(migration);
       for (const Step& step : up) schema.apply(migration.name, step);
       if (migration.down.empty()) {
         sum = detail::checksumOf(up, nullptr, migration.transaction);
       } else {
-        const Steps down = migration.down.build();
+        const Steps down = downSteps(migration);
         sum = detail::checksumOf(up, &down, migration.transaction);
       }
+    } catch (const MigrationError& e) {
+      problems.push_back(e.what());  // names the migration already
     } catch (const Error& e) {
       problems.push_back(fmt::format("migration '{}': {}", migration.name, e.what()));
     }

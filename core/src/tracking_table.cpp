@@ -1,16 +1,21 @@
 #include "tracking_table.hpp"
 
+#include <jsorm/error.hpp>
+
 #include <fmt/format.h>
+
+#include <charconv>
 
 JSORM_NAMESPACE_BEGIN
 namespace detail {
 
-TrackingTable::TrackingTable(const Dialect& dialect, std::string table) : dialect_(dialect), table_(std::move(table)) {
+TrackingTable::TrackingTable(const Dialect& dialect, std::string table, ExtraColumns present)
+    : dialect_(dialect), table_(std::move(table)), present_(present) {
   const std::string t = dialect_.quoteIdentifier(table_);
-  select_ = fmt::format(
-      "SELECT \"id\", \"name\", \"batch\", CAST(\"applied_at\" AS TEXT), \"checksum\", \"execution_ms\" FROM {} "
-      "ORDER BY \"id\"",
-      t);
+  // A missing extra column reads as NULL, so parse() sees the same shape either way.
+  select_ = fmt::format("SELECT \"id\", \"name\", \"batch\", CAST(\"applied_at\" AS TEXT), {}, {} FROM {} ORDER BY \"id\"",
+                        present_.checksum ? "\"checksum\"" : "NULL", present_.executionMs ? "\"execution_ms\"" : "NULL",
+                        t);
   insert_ = fmt::format("INSERT INTO {} (\"name\", \"batch\", \"checksum\", \"execution_ms\") VALUES ({}, {}, {}, {})",
                         t, dialect_.placeholder(1), dialect_.placeholder(2), dialect_.placeholder(3),
                         dialect_.placeholder(4));
@@ -19,16 +24,32 @@ TrackingTable::TrackingTable(const Dialect& dialect, std::string table) : dialec
       fmt::format("UPDATE {} SET \"checksum\" = {} WHERE \"name\" = {}", t, dialect_.placeholder(1), dialect_.placeholder(2));
 }
 
+ExtraColumns TrackingTable::presentIn(Connection& connection, const std::string& table) {
+  if (!connection.hasTable(table)) return {};
+  return {connection.hasColumn(table, "checksum"), connection.hasColumn(table, "execution_ms")};
+}
+
 std::string TrackingTable::addColumnSql(const std::string& column, const char* type) const {
   return fmt::format("ALTER TABLE {} ADD COLUMN {} {}", dialect_.quoteIdentifier(table_),
                      dialect_.quoteIdentifier(column), type);
 }
 
 namespace {
-std::int64_t asInteger(const Value& value) {
+// SQLite hands back whatever a column holds; a value that is not a whole number is a
+// damaged tracking table, reported as such rather than as a conversion failure.
+std::int64_t asInteger(const Value& value, const char* column) {
   if (const auto* i = std::get_if<std::int64_t>(&value)) return *i;
-  if (const auto* s = std::get_if<std::string>(&value)) return std::stoll(*s);
-  return 0;
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    std::int64_t parsed = 0;
+    const auto [end, error] = std::from_chars(s->data(), s->data() + s->size(), parsed);
+    if (error == std::errc() && end == s->data() + s->size()) return parsed;
+    throw Error(fmt::format("the tracking table's {} column holds '{}', not a whole number; fix that row", column,
+                            s->substr(0, 40)));
+  }
+  if (std::holds_alternative<std::monostate>(value)) {
+    throw Error(fmt::format("the tracking table's {} column holds NULL; fix that row", column));
+  }
+  throw Error(fmt::format("the tracking table's {} column holds a value that is not a whole number; fix that row", column));
 }
 std::string asText(const Value& value) {
   if (const auto* s = std::get_if<std::string>(&value)) return *s;
@@ -42,12 +63,16 @@ std::vector<AppliedMigration> TrackingTable::parse(const ResultSet& rows) {
   applied.reserve(rows.rows.size());
   for (const auto& row : rows.rows) {
     AppliedMigration m;
-    m.id = asInteger(row.at(0));
     m.name = asText(row.at(1));
-    m.batch = asInteger(row.at(2));
+    try {
+      m.id = asInteger(row.at(0), "id");
+      m.batch = asInteger(row.at(2), "batch");
+      if (!std::holds_alternative<std::monostate>(row.at(5))) m.executionMs = asInteger(row.at(5), "execution_ms");
+    } catch (const Error& e) {
+      throw MigrationError(m.name, fmt::format("the tracking row of migration '{}' is damaged: {}", m.name, e.what()));
+    }
     m.appliedAt = asText(row.at(3));
     m.checksum = asText(row.at(4));
-    if (!std::holds_alternative<std::monostate>(row.at(5))) m.executionMs = asInteger(row.at(5));
     applied.push_back(std::move(m));
   }
   return applied;

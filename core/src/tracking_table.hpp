@@ -11,9 +11,19 @@
 JSORM_NAMESPACE_BEGIN
 namespace detail {
 
+/// Columns jsorm records beyond jsorm's four. A table made by the TypeScript jsorm (or an
+/// older tool) lacks them: reads must work on it as it is, and only a run that writes
+/// adds them.
+struct ExtraColumns {
+  bool checksum = true;
+  bool executionMs = true;
+};
+
 class TrackingTable {
  public:
-  TrackingTable(const Dialect& dialect, std::string table);
+  TrackingTable(const Dialect& dialect, std::string table, ExtraColumns present = {});
+  /// The extra columns the live table has (all of them when it does not exist yet).
+  static ExtraColumns presentIn(Connection& connection, const std::string& table);
 
   const std::string& table() const noexcept { return table_; }
   std::string createSql() const { return dialect_.createTrackingTable(table_); }
@@ -29,6 +39,7 @@ class TrackingTable {
  private:
   const Dialect& dialect_;
   std::string table_;
+  ExtraColumns present_;
   std::string select_;
   std::string insert_;
   std::string delete_;

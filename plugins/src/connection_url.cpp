@@ -1,7 +1,7 @@
+#include <jsorm/redaction.hpp>
 #include <jsorm/runtime.hpp>
 
 #include <cctype>
-#include <regex>
 
 JSORM_NAMESPACE_BEGIN
 
@@ -17,26 +17,11 @@ std::string pluginForUrl(const std::string& url) {
   return scheme;
 }
 
-std::string redactUrl(const std::string& url) {
-  // scheme://user:password@host  ->  scheme://user:***@host
-  static const std::regex userInfo(R"(^([A-Za-z][A-Za-z0-9+.\-]*://[^:/@?#]*):[^@/?#]*@)");
-  // password=... in a conninfo string or a URL query, quoted or not
-  static const std::regex keyword(R"((^|[\s?&;])(password\s*=\s*)('([^'\\]|\\.)*'|[^\s&;]*))", std::regex::icase);
-  std::string out = std::regex_replace(url, userInfo, "$1:***@");
-  return std::regex_replace(out, keyword, "$1$2***");
-}
+std::string redactUrl(const std::string& url) { return redactConnection(url); }
 
 std::string passwordIn(const std::string& url) {
-  static const std::regex userInfo(R"(^[A-Za-z][A-Za-z0-9+.\-]*://[^:/@?#]*:([^@/?#]*)@)");
-  static const std::regex keyword(R"((?:^|[\s?&;])password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]*))", std::regex::icase);
-  std::smatch match;
-  if (std::regex_search(url, match, userInfo)) return match[1];
-  if (std::regex_search(url, match, keyword)) {
-    std::string value = match[1];
-    if (value.size() >= 2 && value.front() == '\'') value = value.substr(1, value.size() - 2);
-    return value;
-  }
-  return {};
+  auto secrets = secretsIn(url);
+  return secrets.empty() ? std::string() : std::move(secrets.front());
 }
 
 JSORM_NAMESPACE_END

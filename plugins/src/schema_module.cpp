@@ -87,6 +87,10 @@ auto callSource(const std::filesystem::path& path, const std::string& symbol, Lo
     throw SchemaError(fmt::format("schema module {}, source '{}': {}", path.string(), symbol, e.what()));
   } catch (const std::exception& e) {
     throw SchemaError(fmt::format("schema module {}, source '{}' threw: {}", path.string(), symbol, e.what()));
+  } catch (...) {
+    throw SchemaError(fmt::format("schema module {}, source '{}' threw an exception that is not a std::exception; "
+                                  "throw a std::exception (or a jsorm::Error) from the module instead",
+                                  path.string(), symbol));
   }
 }
 }  // namespace

@@ -5,8 +5,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <exception>
 #include <elf.h>
 #include <fstream>
 #include <optional>
@@ -102,6 +106,51 @@ constexpr auto kLoadMode = boost::dll::load_mode::rtld_now | boost::dll::load_mo
 #endif
 }  // namespace
 
+// C++ ends the process when a static initialiser throws (dlopen runs them), so the error
+// cannot be caught. While a library loads, the terminate handler says which library and
+// what it threw, on one line, and exits with the module error code instead of aborting.
+struct LoadingLibrary {
+  std::string path;
+  const char* what = nullptr;
+};
+LoadingLibrary loadingLibrary;
+
+class ReportThrowingInitialisers {
+ public:
+  ReportThrowingInitialisers(const std::filesystem::path& path, const char* what) {
+    loadingLibrary = {path.string(), what};
+    previous_ = std::set_terminate(&report);
+  }
+  ~ReportThrowingInitialisers() {
+    std::set_terminate(previous_);
+    loadingLibrary = {};
+  }
+  ReportThrowingInitialisers(const ReportThrowingInitialisers&) = delete;
+  ReportThrowingInitialisers& operator=(const ReportThrowingInitialisers&) = delete;
+
+ private:
+  [[noreturn]] static void report() {
+    std::string thrown = "an exception that is not a std::exception";
+    if (auto exception = std::current_exception()) {
+      try {
+        std::rethrow_exception(exception);
+      } catch (const std::exception& e) {
+        thrown = e.what();
+      } catch (...) {
+      }
+    }
+    std::replace(thrown.begin(), thrown.end(), '\n', ' ');
+    std::fprintf(stderr,
+                 "jsorm: error: cannot load %s %s: a static initialiser in it threw while it loaded: %s; fix the "
+                 "global objects of the module and rebuild it\n",
+                 loadingLibrary.what ? loadingLibrary.what : "library", loadingLibrary.path.c_str(), thrown.c_str());
+    std::fflush(stderr);
+    std::_Exit(kModuleLoadFailedExitCode);
+  }
+
+  std::terminate_handler previous_ = nullptr;
+};
+
 std::filesystem::path asLoadablePath(const std::filesystem::path& path) {
   if (path.has_parent_path() || path.is_absolute()) return path;
   return std::filesystem::path(".") / path;
@@ -120,9 +169,19 @@ std::shared_ptr<boost::dll::shared_library> openSharedObject(const std::filesyst
     throw ModuleError(fmt::format("cannot load {} {}: {}", what, given.string(), *problem));
   }
   try {
+    ReportThrowingInitialisers report(given, what);
     return std::make_shared<boost::dll::shared_library>(path, kLoadMode);
-  } catch (const std::exception& e) {
+  } catch (const boost::dll::fs::system_error& e) {
     throw ModuleError(fmt::format("cannot load {} {}: {}", what, given.string(), explain(dlerrorText(e.what()))));
+  } catch (const std::exception& e) {
+    // An initialiser's exception that the unwinder could carry through the loader.
+    throw ModuleError(fmt::format("cannot load {} {}: a static initialiser in it threw while it loaded: {}; fix the "
+                                  "global objects of the module and rebuild it",
+                                  what, given.string(), e.what()));
+  } catch (...) {
+    throw ModuleError(fmt::format("cannot load {} {}: a static initialiser in it threw an exception that is not a "
+                                  "std::exception; fix the global objects of the module and rebuild it",
+                                  what, given.string()));
   }
 }
 

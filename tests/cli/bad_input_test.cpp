@@ -15,17 +15,6 @@
 using namespace jsorm::cli_test;
 
 namespace {
-// A database already migrated with goodSource, so "unchanged" has something to compare.
-struct Seeded : CliFixture {
-  std::string before;
-  Seeded() {
-    REQUIRE_OK(cases("migrate", "goodSource"));
-    before = dbBytes();
-    REQUIRE_FALSE(before.empty());
-  }
-  bool unchanged() const { return dbBytes() == before; }
-};
-
 void checkPhrases(const ProcessResult& r, std::initializer_list<std::string> phrases) {
   for (const auto& phrase : phrases) {
     INFO("expected in stderr: " << phrase << "\n" << describe(r));
@@ -326,10 +315,10 @@ TEST_CASE("a shared library posing as an adapter plugin exits 4: not a jsorm ada
 
 TEST_CASE("a --url whose scheme names no installed adapter exits 6 naming the plugin it looked for", "[bad-input]") {
   Seeded f;
-  const auto r = f.cases("migrate", "goodSource", {"--url", "mysql://root:hunter2-pw@db.example/app"});
+  const auto r = f.cases("migrate", "goodSource", {"--url", "mysql://root:" + testSecret("hunter2-pw") + "@db.example/app"});
   CHECK_ONE_ERROR_LINE(r, 6);
   checkPhrases(r, {"libjsorm_adapter_mysql.so"});
-  CHECK_FALSE(contains(r.out + r.err, "hunter2-pw"));
+  CHECK_FALSE(contains(r.out + r.err, testSecret("hunter2-pw")));
   CHECK(f.unchanged());
 }
 
@@ -344,9 +333,9 @@ TEST_CASE("a sqlite: --url without a path exits 6 asking for one and changes not
 TEST_CASE("a PostgreSQL URL with a port that is not a number exits 6 without printing the password",
           "[bad-input][pg]") {
   Seeded f;
-  const auto r = f.cases("migrate", "goodSource", {"--url", "postgres://u:port-pw-77@127.0.0.1:notaport/db"});
+  const auto r = f.cases("migrate", "goodSource", {"--url", "postgres://u:" + testSecret("port-pw-77") + "@127.0.0.1:notaport/db"});
   CHECK_ONE_ERROR_LINE(r, 6);
-  CHECK_FALSE(contains(r.out + r.err, "port-pw-77"));
+  CHECK_FALSE(contains(r.out + r.err, testSecret("port-pw-77")));
   CHECK(f.unchanged());
 }
 

@@ -23,6 +23,7 @@ using jsorm::test::ProcessOptions;
 using jsorm::test::ProcessResult;
 using jsorm::test::readFile;
 using jsorm::test::TempDir;
+using jsorm::test::testSecret;
 using jsorm::test::writeFile;
 using Env = std::map<std::string, std::string>;
 
@@ -100,6 +101,32 @@ class CliFixture {
 };
 
 /// What a run printed, for failure messages.
+inline std::string describe(const ProcessResult& r);
+
+}  // namespace jsorm::cli_test
+
+/// The run succeeded (exit 0); prints its output when it did not. Evaluates `result` once.
+#define REQUIRE_OK(result)                                              \
+  do {                                                                  \
+    const ::jsorm::cli_test::ProcessResult checked_ = (result);         \
+    INFO(::jsorm::cli_test::describe(checked_));                        \
+    REQUIRE(checked_.exitCode == 0);                                    \
+  } while (false)
+
+namespace jsorm::cli_test {
+
+/// A database already migrated with goodSource, so "unchanged" has something to compare.
+struct Seeded : CliFixture {
+  std::string before;
+  Seeded() {
+    REQUIRE_OK(cases("migrate", "goodSource"));
+    before = dbBytes();
+    REQUIRE_FALSE(before.empty());
+  }
+  bool unchanged() const { return dbBytes() == before; }
+};
+
+/// What a run printed, for failure messages.
 inline std::string describe(const ProcessResult& r) {
   return "exit " + std::to_string(r.exitCode) + "\n--- stdout ---\n" + r.out + "--- stderr ---\n" + r.err;
 }
@@ -117,10 +144,3 @@ inline std::string describe(const ProcessResult& r) {
     CHECK(errLines_.front().rfind("jsorm: error: ", 0) == 0);                         \
   } while (false)
 
-/// The run succeeded (exit 0); prints its output when it did not. Evaluates `result` once.
-#define REQUIRE_OK(result)                                              \
-  do {                                                                  \
-    const ::jsorm::cli_test::ProcessResult checked_ = (result);         \
-    INFO(::jsorm::cli_test::describe(checked_));                        \
-    REQUIRE(checked_.exitCode == 0);                                    \
-  } while (false)

@@ -324,16 +324,16 @@ TEST_CASE("a password in the config's url is never printed") {
   ConfigFixture f;
   SECTION("written in the config") {
     f.writeConfig(defaultsTable("main") +
-                  sourceTable("main", "goodSource", kCases, "postgres://app:hunter2secret@127.0.0.1:1/appdb"));
+                  sourceTable("main", "goodSource", kCases, "postgres://app:" + testSecret("hunter2secret") + "@127.0.0.1:1/appdb"));
     const auto r = f.run({"migrate"});
     CHECK_ONE_ERROR_LINE(r, 6);
-    CHECK_FALSE(contains(r.out + r.err, "hunter2secret"));
+    CHECK_FALSE(contains(r.out + r.err, testSecret("hunter2secret")));
   }
   SECTION("from ${VAR}") {
     f.writeConfig(defaultsTable("main") + sourceTable("main", "goodSource", kCases, "${JSORM_TEST_URL}"));
-    const auto r = f.run({"migrate:status"}, {{"JSORM_TEST_URL", "postgres://app:hunter2secret@127.0.0.1:1/appdb"}});
+    const auto r = f.run({"migrate:status"}, {{"JSORM_TEST_URL", "postgres://app:" + testSecret("hunter2secret") + "@127.0.0.1:1/appdb"}});
     CHECK_ONE_ERROR_LINE(r, 6);
-    CHECK_FALSE(contains(r.out + r.err, "hunter2secret"));
+    CHECK_FALSE(contains(r.out + r.err, testSecret("hunter2secret")));
   }
   CHECK_FALSE(std::filesystem::exists(f.db));
 }

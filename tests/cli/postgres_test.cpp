@@ -68,11 +68,11 @@ TEST_CASE("eight racing jsorm migrate processes on PostgreSQL apply each migrati
 TEST_CASE("a refused PostgreSQL connection is one line, exit 6, and never shows the password", "[pg][bad-input]") {
   CliFixture f;
   for (const std::string command : {"migrate", "migrate:status"}) {
-    const auto r = f.cases(command, "goodSource", {"--url", "postgres://u:s3cret@127.0.0.1:1/x"});
+    const auto r = f.cases(command, "goodSource", {"--url", "postgres://u:" + testSecret("s3cret") + "@127.0.0.1:1/x"});
     CHECK_ONE_ERROR_LINE(r, 6);
     CHECK(contains(r.err, "connection refused"));
     CHECK(contains(r.err, "127.0.0.1:1"));
-    CHECK_FALSE(contains(r.out + r.err, "s3cret"));
+    CHECK_FALSE(contains(r.out + r.err, testSecret("s3cret")));
   }
 }
 
@@ -80,11 +80,11 @@ TEST_CASE("a wrong PostgreSQL password is an authentication error that does not 
   CliFixture f;
   std::string url = serverUrl();
   const std::string real = passwordOf(url);
-  url.replace(url.find(real), real.size(), "not-the-pw-9f3");
+  url.replace(url.find(real), real.size(), testSecret("not-the-pw-9f3"));
   const auto r = f.cases("migrate", "goodSource", {"--url", url});
   CHECK_ONE_ERROR_LINE(r, 6);
   CHECK(contains(r.err, "authentication failed"));
-  CHECK_FALSE(contains(r.out + r.err, "not-the-pw-9f3"));
+  CHECK_FALSE(contains(r.out + r.err, testSecret("not-the-pw-9f3")));
 }
 
 TEST_CASE("an unknown PostgreSQL database is named in a one-line error", "[pg][bad-input]") {

@@ -1,6 +1,7 @@
 #include "process.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -126,6 +128,21 @@ void writeFile(const std::string& path, const std::string& contents) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << contents;
   if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace jsorm::test
+
+namespace jsorm::test {
+
+std::string testSecret(const std::string& label) {
+  static const std::string runSecret = [] {
+    if (const char* set = std::getenv("JSORM_TEST_SECRET"); set && std::strlen(set) >= 16) return std::string(set);
+    std::random_device device;
+    char hex[33];
+    std::snprintf(hex, sizeof hex, "%08x%08x%08x%08x", device(), device(), device(), device());
+    return std::string(hex);
+  }();
+  return label + "-" + runSecret;
 }
 
 }  // namespace jsorm::test

@@ -46,6 +46,11 @@ class TempDir {
   std::string path_;
 };
 
+/// A password for a test to hand to jsorm and then check it is never printed: `label`,
+/// '-', and this run's secret ($JSORM_TEST_SECRET, set by scripts/test.sh, which searches
+/// every output for it; else random per process). Never a word that occurs by chance.
+std::string testSecret(const std::string& label);
+
 std::string readFile(const std::string& path);
 void writeFile(const std::string& path, const std::string& contents);
 

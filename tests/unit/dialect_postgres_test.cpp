@@ -5,12 +5,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
 
 using namespace jsorm;
 using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
+using Catch::Matchers::StartsWith;
 
 namespace {
 const Dialect& pg = postgresDialect();
@@ -299,11 +302,27 @@ TEST_CASE("PostgreSQL renders non-finite real defaults as the float literals Pos
         std::vector<std::string>{"ALTER TABLE \"m\" ADD COLUMN \"r\" DOUBLE PRECISION NOT NULL DEFAULT 'NaN'"});
 }
 
-TEST_CASE("PostgreSQL dropAllTables drops every table in one CASCADE statement") {
+TEST_CASE("PostgreSQL dropAllTables drops a few tables in one CASCADE statement") {
   const auto statements = pg.dropAllTables({"users", "a\"b"});
   REQUIRE(statements.size() == 1);
   CHECK(statements[0].sql == "DROP TABLE IF EXISTS \"users\", \"a\"\"b\" CASCADE");
   CHECK(pg.dropAllTables({}).empty());
+}
+
+TEST_CASE("PostgreSQL dropAllTables drops thousands of tables in groups of 100, each table once") {
+  std::vector<std::string> tables;
+  for (int i = 0; i < 2345; ++i) tables.push_back("t" + std::to_string(i));
+  const auto statements = pg.dropAllTables(tables);
+  REQUIRE(statements.size() == 24);
+  std::size_t named = 0;
+  for (const auto& statement : statements) {
+    const auto commas = static_cast<std::size_t>(std::count(statement.sql.begin(), statement.sql.end(), ','));
+    CHECK(commas + 1 <= 100);
+    named += commas + 1;
+    CHECK_THAT(statement.sql, StartsWith("DROP TABLE IF EXISTS ") && EndsWith(" CASCADE"));
+  }
+  CHECK(named == tables.size());
+  CHECK_THAT(statements.back().sql, Contains("\"t2344\""));
 }
 
 TEST_CASE("PostgreSQL creates the tracking table with jsorm's columns") {

@@ -16,15 +16,12 @@ int runFresh(Invocation& invocation) {
 }
 
 int runRollback(Invocation& invocation) {
-  if (invocation.options.steps != kAllSteps && invocation.options.steps < 1) {
-    throw UsageError("--steps must be a positive number");
-  }
   RunSession session(invocation);
-  const bool limited = invocation.options.steps != kAllSteps;
-  session.announce(limited ? fmt::format("Rolling back the newest {}", plural(invocation.options.steps, "migration"))
-                           : "Rolling back every batch");
+  const auto& steps = invocation.options.steps;  // checked to be >= 1 when given
+  session.announce(steps ? fmt::format("Rolling back the newest {}", plural(static_cast<std::size_t>(*steps), "migration"))
+                         : "Rolling back every batch");
   const RunResult result =
-      session.runner().rollback(limited ? std::optional<std::size_t>(invocation.options.steps) : std::nullopt);
+      session.runner().rollback(steps ? std::optional<std::size_t>(static_cast<std::size_t>(*steps)) : std::nullopt);
   if (result.migrations.empty()) {
     session.out().line("Nothing to roll back: no migration is applied.");
   } else {

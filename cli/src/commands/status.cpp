@@ -49,16 +49,16 @@ int runStatus(Invocation& invocation) {
 
   Output& out = invocation.out;
   std::size_t width = 9;
-  for (const auto& s : statuses) width = std::max(width, s.name.size());
+  for (const auto& s : statuses) width = std::max(width, displayWidth(s.name));
   // One write for the whole table: a line-by-line flush costs a system call per migration.
-  std::string table = out.bold(fmt::format("{:<{}}  {:<8}  {:>5}  {}", "Migration", width, "State", "Batch", "Applied at"));
+  std::string table = out.bold(fmt::format("{}  {:<8}  {:>5}  {}", padRight("Migration", width), "State", "Batch", "Applied at"));
   for (const auto& s : statuses) {
     const std::string state = fmt::format("{:<8}", migrationStateName(s.state));
     const std::string painted = s.state == MigrationState::Applied   ? out.green(state)
                                 : s.state == MigrationState::Pending ? out.yellow(state)
                                                                      : out.red(state);
     table += '\n';
-    table += fmt::format("{:<{}}  {}  {:>5}  {}", s.name, width, painted,
+    table += fmt::format("{}  {}  {:>5}  {}", padRight(s.name, width), painted,
                          s.applied ? std::to_string(s.applied->batch) : "", s.applied ? s.applied->appliedAt : "");
   }
   out.result(table);

@@ -27,6 +27,11 @@ struct ConnectionConfig {
   std::map<std::string, std::string> options;
 };
 
+/// Set to "1" in ConnectionConfig::options by a host whose command only reads
+/// (migrate:status, a dry run): the adapter must then create and change nothing, not even
+/// a database file or a lock file that is missing.
+inline constexpr const char* kReadOnlyOption = "jsorm.readOnly";
+
 /// An open connection. Created by a plugin; the host keeps the plugin loaded while it lives.
 /// Every method throws a jsorm::Error subclass on failure (SqlError for statements).
 class JSORM_API Connection {

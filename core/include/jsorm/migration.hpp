@@ -43,6 +43,10 @@ struct Migration {
 /// Defines a migration. Never throws; mistakes surface when the source is validated.
 JSORM_API Migration defineMigration(Migration migration);
 
+/// The steps that apply `migration`. Anything its `up` throws becomes a MigrationError
+/// naming the migration.
+JSORM_API Steps upSteps(const Migration& migration);
+
 /// The steps that undo `migration`: its `down`, or its `up` reversed.
 /// Throws MigrationError naming the first step that cannot be reversed.
 JSORM_API Steps downSteps(const Migration& migration);

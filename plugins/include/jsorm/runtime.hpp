@@ -32,9 +32,10 @@ struct ConnectionTarget {
 JSORM_API ConnectionTarget resolveConnection(const AdapterDescriptor& adapter, const std::string& urlOverride = {});
 /// The plugin a URL's scheme names ("postgres" and "postgresql" name "pg"), or empty.
 JSORM_API std::string pluginForUrl(const std::string& url);
-/// A URL or conninfo with any password replaced, safe to print.
+/// A URL or conninfo with any password replaced, safe to print (redactConnection of
+/// <jsorm/redaction.hpp>).
 JSORM_API std::string redactUrl(const std::string& url);
-/// The password a URL or conninfo carries, or empty; lets output scrub it wherever it appears.
+/// The first password a URL or conninfo carries, or empty (see secretsIn for all of them).
 JSORM_API std::string passwordIn(const std::string& url);
 
 /// Applies every pending migration of `source` as one batch.

@@ -1,9 +1,11 @@
-#include "conninfo.hpp"
+#include <jsorm/redaction.hpp>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 
-namespace jsorm::pg {
+JSORM_NAMESPACE_BEGIN
 
 namespace {
 bool isSecretKey(std::string_view key) { return key == "password" || key == "sslpassword"; }
@@ -36,24 +38,44 @@ void addSecret(std::vector<std::string>* secrets, std::string_view raw, std::str
   if (!decoded.empty() && decoded != raw) secrets->push_back(std::move(decoded));
 }
 
-// Mirrors libpq's URI parser: user info ends at the first '@' before any '/', and the
-// password is whatever follows the first ':' in it.
+// The scheme's end ("postgres://" -> 11), or npos when `text` is not a URL with an authority.
+std::size_t authorityStart(std::string_view text) {
+  const auto marker = text.find("://");
+  if (marker == std::string_view::npos || marker == 0) return std::string_view::npos;
+  for (std::size_t i = 0; i < marker; ++i) {
+    const char c = text[i];
+    const bool schemeChar = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+    if (!schemeChar || (i == 0 && !std::isalpha(static_cast<unsigned char>(c)))) return std::string_view::npos;
+  }
+  return marker + 3;
+}
+
+void addPassword(std::vector<std::string>* secrets, std::string_view userInfo) {
+  const auto colon = userInfo.find(':');
+  if (colon == std::string_view::npos) return;
+  const auto password = userInfo.substr(colon + 1);
+  addSecret(secrets, password, percentDecoded(password));
+}
+
+// User info ends at the first '@' before any '/' for libpq, but a person who wrote an
+// unencoded '@' or '/' into a password meant the last '@'. Both readings' passwords are
+// secrets, and the printed form hides everything up to the last '@'.
 std::string redactUrl(std::string_view url, std::vector<std::string>* secrets) {
-  const auto start = url.find("://") + 3;
+  const auto start = authorityStart(url);
   std::string out(url.substr(0, start));
   std::string_view rest = url.substr(start);
 
-  const auto at = rest.substr(0, rest.find('/')).find('@');
-  if (at != std::string_view::npos) {
-    const std::string_view userInfo = rest.substr(0, at);
+  const auto strictAt = rest.substr(0, rest.find('/')).find('@');
+  if (strictAt != std::string_view::npos) addPassword(secrets, rest.substr(0, strictAt));
+  const auto lastAt = rest.rfind('@');
+  if (lastAt != std::string_view::npos) {
+    const std::string_view userInfo = rest.substr(0, lastAt);
+    addPassword(secrets, userInfo);
     const auto colon = userInfo.find(':');
-    if (colon != std::string_view::npos) {
-      const auto password = userInfo.substr(colon + 1);
-      addSecret(secrets, password, percentDecoded(password));
-    }
-    out += userInfo.substr(0, colon);
+    // The user name is printed only when the reading is unambiguous.
+    out += lastAt == strictAt ? userInfo.substr(0, colon) : std::string_view("***");
     out += '@';
-    rest.remove_prefix(at + 1);
+    rest.remove_prefix(lastAt + 1);
   }
 
   const auto question = rest.find('?');
@@ -137,10 +159,10 @@ std::string redactConninfo(std::string_view text, std::vector<std::string>* secr
 }
 }  // namespace
 
-bool isUrl(std::string_view text) { return text.starts_with("postgresql://") || text.starts_with("postgres://"); }
-
 namespace {
-// Like libpq, text that is neither a URL nor holds an '=' is a bare database name.
+bool isUrl(std::string_view text) { return authorityStart(text) != std::string_view::npos; }
+
+// Like libpq, text that is neither a URL nor holds an '=' is a bare name (a database, a path).
 std::string redactAny(std::string_view text, std::vector<std::string>* secrets) {
   if (isUrl(text)) return redactUrl(text, secrets);
   if (text.find('=') == std::string_view::npos) return std::string(text);
@@ -148,7 +170,7 @@ std::string redactAny(std::string_view text, std::vector<std::string>* secrets) 
 }
 }  // namespace
 
-std::string redact(std::string_view text) { return redactAny(text, nullptr); }
+std::string redactConnection(std::string_view text) { return redactAny(text, nullptr); }
 
 std::vector<std::string> secretsIn(std::string_view text) {
   std::vector<std::string> secrets;
@@ -156,7 +178,54 @@ std::vector<std::string> secretsIn(std::string_view text) {
   return secrets;
 }
 
-std::string scrub(std::string message, std::vector<std::string> secrets) {
+std::string ambiguousUserInfo(std::string_view text) {
+  const auto start = authorityStart(text);
+  if (start == std::string_view::npos) return {};
+  const std::string_view rest = text.substr(start);
+  const auto lastAt = rest.rfind('@');
+  if (lastAt == std::string_view::npos) return {};
+  const std::string_view userInfo = rest.substr(0, lastAt);
+  for (const char c : {'@', '/', '?', '#'}) {
+    if (userInfo.find(c) != std::string_view::npos) {
+      return fmt::format("its user name or password holds an unencoded '{}' (or the URL has more than one '@'); "
+                         "percent-encode it ('@' as %40, '/' as %2F, '?' as %3F, '#' as %23)",
+                         c);
+    }
+  }
+  return {};
+}
+
+std::string conninfoProblem(std::string_view text) {
+  std::size_t i = 0;
+  int setting = 0;
+  auto skipSpace = [&] {
+    while (i < text.size() && isSpace(text[i])) ++i;
+  };
+  while (true) {
+    skipSpace();
+    if (i >= text.size()) return {};
+    ++setting;
+    const std::size_t begin = i;
+    while (i < text.size() && text[i] != '=' && !isSpace(text[i])) ++i;
+    if (i == begin) return fmt::format("setting {} has no name before its '='", setting);
+    skipSpace();
+    if (i >= text.size() || text[i] != '=') {
+      return fmt::format("setting {} is not of the form name=value", setting);
+    }
+    ++i;
+    skipSpace();
+    if (i < text.size() && text[i] == '\'') {
+      ++i;
+      while (i < text.size() && text[i] != '\'') i += (text[i] == '\\' && i + 1 < text.size()) ? 2 : 1;
+      if (i >= text.size()) return fmt::format("the value of setting {} has no closing quote", setting);
+      ++i;
+    } else {
+      while (i < text.size() && !isSpace(text[i])) i += (text[i] == '\\' && i + 1 < text.size()) ? 2 : 1;
+    }
+  }
+}
+
+std::string scrubSecrets(std::string message, std::vector<std::string> secrets) {
   // Longest first, so a secret that contains another is replaced whole.
   std::sort(secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   for (const auto& secret : secrets) {
@@ -168,4 +237,4 @@ std::string scrub(std::string message, std::vector<std::string> secrets) {
   return message;
 }
 
-}  // namespace jsorm::pg
+JSORM_NAMESPACE_END
