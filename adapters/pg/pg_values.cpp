@@ -1,5 +1,7 @@
 #include "pg_values.hpp"
 
+#include <jsorm/error.hpp>
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -50,7 +52,16 @@ Params::Params(const std::vector<Value>& values) {
                      textIndex[i] = static_cast<int>(text_.size());
                      text_.push_back(fmt::format("{}", v));
                    },
-                   [&](const std::string& s) { pointers_[i] = s.c_str(); },
+                   [&](const std::string& s) {
+                     // Text parameters travel NUL-terminated, and PostgreSQL text cannot hold a
+                     // NUL byte at all: "ab\0cd" would be stored, and matched, as "ab".
+                     if (const auto nul = s.find('\0'); nul != std::string::npos) {
+                       throw QueryError(fmt::format("parameter ${} holds a NUL byte (at byte {}), which PostgreSQL "
+                                                    "text cannot store; remove it, or store the value as bytes",
+                                                    i + 1, nul));
+                     }
+                     pointers_[i] = s.c_str();
+                   },
                    [&](const Bytes& b) {
                      // Typed as bytea so that the server never reads the binary value as text;
                      // every other parameter stays untyped and takes its type from the statement.

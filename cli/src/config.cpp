@@ -111,7 +111,13 @@ std::string SourceEntry::exportSymbol() const { return expandVariables(exportNam
 
 std::optional<std::string> SourceEntry::connectionUrl() const {
   if (!url) return std::nullopt;
-  return resolveSqlitePath(expandVariables(*url, where + ".url"), base);
+  const std::string expanded = expandVariables(*url, where + ".url");
+  // An empty url would silently fall back to the module's own connection.
+  if (expanded.empty()) {
+    throw ConfigError(fmt::format("{}.url is empty{}; give a connection, or remove the key to use the source's own",
+                                  where, *url == expanded ? "" : " after expanding its variables"));
+  }
+  return resolveSqlitePath(expanded, base);
 }
 
 std::optional<std::filesystem::path> findConfigFile(const std::string& explicitPath) {

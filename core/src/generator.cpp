@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <map>
 #include <set>
 #include <string_view>
@@ -119,7 +120,10 @@ std::vector<const TableSnapshot*> referencedFirst(std::vector<const TableSnapsho
 
 // `before` may be the table under its old name (a rename): only its columns and indexes
 // are compared.
-void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const TableSnapshot& after) {
+// `renamedTables` maps old table names to new ones: a foreign key that followed its table's
+// rename has not changed (both databases follow a rename in the references).
+void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const TableSnapshot& after,
+                           const std::map<std::string, std::string>& renamedTables) {
   const std::string& table = after.name;
   std::set<std::string> handledIndexes;  // created or dropped along with a column
   std::map<std::string, std::string> renamedTo;  // old column -> new column
@@ -188,10 +192,15 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
       what.push_back(now.nullable ? "now nullable" : "now required (NOT NULL)");
       if (!now.nullable) risk = Risk::ReviewRequired;
     }
-    if (from->defaultValue != now.defaultValue || from->defaultSql != now.defaultSql) what.push_back("default changed");
+    if (!sameDefault(from->defaultValue, now.defaultValue) || from->defaultSql != now.defaultSql) what.push_back("default changed");
+    auto renamed = [&](const std::string& table) {
+      const auto found = renamedTables.find(table);
+      return found == renamedTables.end() ? table : found->second;
+    };
     const bool referencesChanged =
         from->references.has_value() != now.references.has_value() ||
-        (from->references && (from->references->table != now.references->table || from->references->column != now.references->column));
+        (from->references &&
+         (renamed(from->references->table) != now.references->table || from->references->column != now.references->column));
     if (referencesChanged) {
       what.push_back("foreign key changed");
       risk = Risk::ReviewRequired;
@@ -239,27 +248,61 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
 SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after) {
   DiffBuilder out;
   std::set<std::string> renamedSources;
+  std::map<std::string, std::string> renamedTables;  // old name -> new name
   std::vector<std::pair<const TableSnapshot*, const TableSnapshot*>> pairs;
   std::vector<const TableSnapshot*> created;
+  std::deque<TableSnapshot> renamedPivots;  // new pivots, their owner key marked as renamed
   const TableIndex beforeTables(before);
   const TableIndex afterTables(after);
 
+  auto rename = [&](const TableSnapshot& old, const TableSnapshot& now) {
+    renamedSources.insert(old.name);
+    renamedTables[old.name] = now.name;
+    out.add(DiffBuilder::RenameTables,
+            {Risk::ReviewRequired, fmt::format("rename table {} to {} (code reading the old name breaks)", old.name, now.name),
+             {fmt::format("t.renameTable({}, {})", q(old.name), q(now.name))},
+             {fmt::format("t.renameTable({}, {})", q(now.name), q(old.name))}});
+    pairs.emplace_back(&old, &now);
+  };
+  // Models first, so that every owner's rename is known when its pivots are looked at.
+  std::vector<const TableSnapshot*> newPivots;
   for (const auto& table : after.tables) {
     if (const auto* old = beforeTables.find(table.name)) {
       pairs.emplace_back(old, &table);
-      continue;
+    } else if (!table.pivotOf.empty()) {
+      newPivots.push_back(&table);
+    } else if (const TableSnapshot* old = table.renamedFrom.empty() ? nullptr : beforeTables.find(table.renamedFrom);
+               old && !afterTables.find(table.renamedFrom)) {
+      rename(*old, table);
+    } else {
+      created.push_back(&table);
     }
-    const TableSnapshot* old = table.renamedFrom.empty() ? nullptr : beforeTables.find(table.renamedFrom);
-    if (old && !afterTables.find(table.renamedFrom)) {
-      renamedSources.insert(old->name);
-      out.add(DiffBuilder::RenameTables,
-              {Risk::ReviewRequired, fmt::format("rename table {} to {} (code reading the old name breaks)", old->name, table.name),
-               {fmt::format("t.renameTable({}, {})", q(old->name), q(table.name))},
-               {fmt::format("t.renameTable({}, {})", q(table.name), q(old->name))}});
-      pairs.emplace_back(old, &table);
-      continue;
+  }
+  // The pivot of a renamed owner holds the relation's rows: it is renamed with its owner
+  // (and its owner's key column with it), never dropped and created again.
+  for (const TableSnapshot* table : newPivots) {
+    const auto dot = table->pivotOf.find('.');
+    const std::string owner = table->pivotOf.substr(0, dot);
+    const TableSnapshot* old = nullptr;
+    for (const auto& [from, to] : renamedTables) {
+      if (to != owner || dot == std::string::npos) continue;
+      const std::string oldPivotOf = from + table->pivotOf.substr(dot);
+      for (const auto& candidate : before.tables) {
+        if (candidate.pivotOf == oldPivotOf && !afterTables.find(candidate.name)) old = &candidate;
+      }
+      if (old) {
+        TableSnapshot adjusted = *table;
+        for (auto& column : adjusted.columns) {
+          if (column.references && column.references->table == owner && !old->column(column.name)) {
+            const std::string oldColumn = from + column.name.substr(owner.size());
+            if (column.name.starts_with(owner) && old->column(oldColumn)) column.renamedFrom = oldColumn;
+          }
+        }
+        rename(*old, renamedPivots.emplace_back(std::move(adjusted)));
+      }
+      break;
     }
-    created.push_back(&table);
+    if (!old) created.push_back(table);
   }
 
   for (const TableSnapshot* table : referencedFirst(created)) {
@@ -274,7 +317,7 @@ SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after
 
   for (const auto& [old, now] : pairs) {
     // A renamed table keeps its columns; they are compared under the new name.
-    diffColumnsAndIndexes(out, *old, *now);
+    diffColumnsAndIndexes(out, *old, *now, renamedTables);
   }
 
   std::vector<const TableSnapshot*> dropped;

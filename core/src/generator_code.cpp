@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 
 JSORM_NAMESPACE_BEGIN
 
@@ -29,6 +30,20 @@ std::string cppString(const std::string& text) {
 
 namespace detail {
 
+std::string commentText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    // A newline would end the comment and make the rest of the text live code.
+    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  // A backslash at the end of a // comment continues it onto the next line, which would
+  // comment out the generated code that follows.
+  if (!out.empty() && out.back() == '\\') out += "x5c";
+  return out;
+}
+
 std::string literalCode(const Literal& value) {
   return std::visit(
       [](const auto& v) -> std::string {
@@ -38,6 +53,8 @@ std::string literalCode(const Literal& value) {
         } else if constexpr (std::is_same_v<T, std::int64_t>) {
           return v >= INT_MIN && v <= INT_MAX ? fmt::format("{}", v) : fmt::format("{}LL", v);
         } else if constexpr (std::is_same_v<T, double>) {
+          if (std::isnan(v)) return "std::numeric_limits<double>::quiet_NaN()";
+          if (std::isinf(v)) return v > 0 ? "std::numeric_limits<double>::infinity()" : "-std::numeric_limits<double>::infinity()";
           std::string text = fmt::format("{}", v);
           if (text.find_first_of(".e") == std::string::npos) text += ".0";
           return text;
@@ -104,9 +121,10 @@ std::string migrationFileText(const SchemaDiff& diff, const std::string& migrati
   std::string out;
   for (std::size_t start = 0; start < headerComment.size();) {
     const auto end = std::min(headerComment.find('\n', start), headerComment.size());
-    out += "// " + headerComment.substr(start, end - start) + "\n";
+    out += "// " + detail::commentText(headerComment.substr(start, end - start)) + "\n";
     start = end + 1;
   }
+  const std::size_t includesAt = out.size();
   out += "#include <jsorm/jsorm.hpp>\n\nusing namespace jsorm;\n\nnamespace {\n";
   out += "const Migration migration = defineMigration({\n";
   out += fmt::format("    .name = {},\n", cppString(migrationName));
@@ -117,7 +135,7 @@ std::string migrationFileText(const SchemaDiff& diff, const std::string& migrati
     for (const auto& change : diff.changes) order.push_back(&change);
     if (!up) std::reverse(order.begin(), order.end());
     for (const SchemaChange* change : order) {
-      text += fmt::format("          // {}: {}\n", riskName(change->risk), change->summary);
+      text += fmt::format("          // {}: {}\n", riskName(change->risk), detail::commentText(change->summary));
       if (change->manual) {
         text += "          // TODO: no builder operation expresses this change; write it for your database, e.g.\n"
                 "          // t.rawSql(\"ALTER TABLE ...\", \"ALTER TABLE ...\"),\n";
@@ -130,6 +148,10 @@ std::string migrationFileText(const SchemaDiff& diff, const std::string& migrati
   out += body(true);
   out += body(false);
   out += "});\n}  // namespace\n\nJSORM_MIGRATION(migration);\n";
+  // A non-finite default is spelt with std::numeric_limits.
+  if (out.find("std::numeric_limits", includesAt) != std::string::npos) {
+    out.insert(includesAt + std::string_view("#include <jsorm/jsorm.hpp>\n").size(), "\n#include <limits>\n");
+  }
   return out;
 }
 

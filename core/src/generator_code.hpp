@@ -4,11 +4,14 @@
 #include <jsorm/generator.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 JSORM_NAMESPACE_BEGIN
 namespace detail {
 
+/// `text` safe inside a `//` comment: control characters escaped, no trailing backslash.
+std::string commentText(std::string_view text);
 std::string literalCode(const Literal& value);
 /// `t.string(40).optional().unique()`: the field that recreates a column.
 std::string fieldCode(const ColumnSnapshot& column);

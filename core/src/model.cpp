@@ -1,3 +1,4 @@
+#include <jsorm/identifier.hpp>
 #include <jsorm/model.hpp>
 
 #include <fmt/format.h>
@@ -163,19 +164,6 @@ Model Model::renamedFrom(std::string previousTable) const {
   copy->renamedFrom = std::move(previousTable);
   return Model(std::move(copy));
 }
-
-namespace {
-// Mirrors checkIdentifier (source.cpp) without throwing: models are built during static
-// initialisation, where an exception would abort the host.
-std::optional<std::string> identifierProblem(const std::string& name) {
-  if (name.empty()) return "is empty";
-  if (name.size() > 63) return fmt::format("is {} bytes long (the limit is 63)", name.size());
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return "contains a control character";
-  }
-  return std::nullopt;
-}
-}  // namespace
 
 Model defineModel(std::string table, std::vector<std::pair<std::string, Field>> fields) {
   auto data = std::make_shared<ModelData>();

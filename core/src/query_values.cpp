@@ -31,6 +31,61 @@ bool hasFormat(const std::string& text, Format format) {
   return false;
 }
 
+int digits(const std::string& text, std::size_t at, std::size_t count) {
+  int value = 0;
+  for (std::size_t i = at; i < at + count; ++i) value = value * 10 + (text[i] - '0');
+  return value;
+}
+
+// "YYYY-MM-DD" at the start of `text` names a day of the calendar: PostgreSQL refuses
+// 2024-02-30, and SQLite, which stores any text, must refuse it too.
+bool isCalendarDay(const std::string& text) {
+  const int year = digits(text, 0, 4);
+  const int month = digits(text, 5, 2);
+  const int day = digits(text, 8, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+// "HH:MM:SS" at offset 11 is a time of day.
+bool isTimeOfDay(const std::string& text) {
+  return digits(text, 11, 2) <= 23 && digits(text, 14, 2) <= 59 && digits(text, 17, 2) <= 59;
+}
+
+// Strings go to both databases as UTF-8 text: PostgreSQL refuses other bytes, SQLite keeps
+// them, so they are refused here for both.
+bool isValidUtf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    char32_t c = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead >> 5) == 0x6) {
+      length = 2, c = lead & 0x1F;
+    } else if ((lead >> 4) == 0xE) {
+      length = 3, c = lead & 0x0F;
+    } else if ((lead >> 3) == 0x1E) {
+      length = 4, c = lead & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      c = (c << 6) | (next & 0x3F);
+    }
+    constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < kSmallest[length] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;  // overlong, surrogate
+    i += length;
+  }
+  return true;
+}
+
 [[noreturn]] void wrongType(const QueryTable& table, const QueryField& field, std::string_view wanted,
                             const nlohmann::json& value) {
   std::string hint;
@@ -66,7 +121,9 @@ std::string ParamBinder::bind(Value value) {
 }
 
 std::string shown(const nlohmann::json& value) {
-  std::string text = value.is_binary() ? fmt::format("<{} bytes>", value.get_binary().size()) : value.dump();
+  // Replaces invalid UTF-8 rather than throwing: the message is about that very value.
+  std::string text = value.is_binary() ? fmt::format("<{} bytes>", value.get_binary().size())
+                                       : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   return text;
 }
@@ -77,6 +134,12 @@ Value fieldValue(const QueryTable& table, const QueryField& field, const nlohman
     case CellType::Integer:
       if (value.is_number_unsigned() && value.get<std::uint64_t>() > std::numeric_limits<std::int64_t>::max()) {
         wrongType(table, field, "an integer that fits in 64 bits", value);
+      }
+      // number is a 32-bit integer on PostgreSQL; SQLite would keep any 64-bit value.
+      if (value.is_number_integer() && field.declared == FieldType::Number &&
+          (value.get<std::int64_t>() < std::numeric_limits<std::int32_t>::min() ||
+           value.get<std::int64_t>() > std::numeric_limits<std::int32_t>::max())) {
+        wrongType(table, field, "an integer that fits in 32 bits (use bigint for more)", value);
       }
       if (value.is_number_integer()) return value.get<std::int64_t>();
       wrongType(table, field, "an integer", value);
@@ -92,7 +155,8 @@ Value fieldValue(const QueryTable& table, const QueryField& field, const nlohman
     case CellType::Text: {
       if (!value.is_string()) wrongType(table, field, "a string", value);
       const auto& text = value.get_ref<const std::string&>();
-      if (field.declared == FieldType::Date && !hasFormat(text, Format::Date)) {
+      if (!isValidUtf8(text)) wrongType(table, field, "valid UTF-8 text", value);
+      if (field.declared == FieldType::Date && (!hasFormat(text, Format::Date) || !isCalendarDay(text))) {
         wrongType(table, field, "a date 'YYYY-MM-DD'", value);
       }
       if (field.declared == FieldType::Uuid && !hasFormat(text, Format::Uuid)) wrongType(table, field, "a UUID", value);
@@ -102,15 +166,27 @@ Value fieldValue(const QueryTable& table, const QueryField& field, const nlohman
       if (value.is_boolean()) return value.get<bool>();
       wrongType(table, field, "true or false", value);
     case CellType::Timestamp: {
-      if (!value.is_string() || !hasFormat(value.get<std::string>(), Format::Timestamp)) {
+      if (!value.is_string() || !hasFormat(value.get<std::string>(), Format::Timestamp) ||
+          !isCalendarDay(value.get<std::string>()) || !isTimeOfDay(value.get<std::string>())) {
         wrongType(table, field, "a timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]'", value);
       }
-      // One spelling on both databases, so text comparisons on SQLite order correctly.
+      // One spelling on both databases, so that SQLite, which compares the text, finds what
+      // PostgreSQL, which compares instants, finds: a space, not a T, and the fraction
+      // without trailing zeros (10:00:00.500 is 10:00:00.5, 10:00:00.000 is 10:00:00).
       std::string text = value.get<std::string>();
       text[10] = ' ';
+      if (text.find('.') != std::string::npos) {
+        while (text.back() == '0') text.pop_back();
+        if (text.back() == '.') text.pop_back();
+      }
       return text;
     }
-    case CellType::Json: return value.dump();
+    case CellType::Json:
+      try {
+        return value.dump();
+      } catch (const nlohmann::json::type_error&) {
+        wrongType(table, field, "JSON whose strings are valid UTF-8", value);
+      }
     case CellType::Bytes: return bytesOf(table, field, value);
     case CellType::Null: break;
   }

@@ -10,6 +10,25 @@ namespace jsorm::detail {
 namespace {
 constexpr const char* kOperators = "eq, ne, gt, gte, lt, lte, in, like, isNull";
 
+// and/or/not nest where-objects; a request body can nest them thousands deep. Rendering
+// recurses, and SQLite's parser gives up near 50 levels of parentheses, so nesting stops
+// well before either.
+constexpr int kMaxWhereDepth = 32;
+
+// "and", "or" and "not" are logical unless the model has a field of that name; "$and",
+// "$or" and "$not" are logical always, so such a model keeps them.
+std::string_view logicalKey(const QueryTable& table, const std::string& key) {
+  std::string_view name = key;
+  if (name.starts_with('$')) {
+    name.remove_prefix(1);
+  } else if (table.find(key)) {
+    return {};
+  }
+  return name == "and" || name == "or" || name == "not" ? name : std::string_view();
+}
+
+std::string renderWhereAt(const QueryTable& table, const nlohmann::json& where, ParamBinder& binder, int depth);
+
 [[noreturn]] void refuse(const QueryTable& table, const QueryField& field, std::string_view op, std::string_view why) {
   throw QueryError(fmt::format("where on {}.{}: '{}' {}", table.model, field.name, op, why));
 }
@@ -79,21 +98,25 @@ std::string fieldCondition(const QueryTable& table, const QueryField& field, con
   return parts.size() == 1 ? parts.front() : fmt::format("({})", fmt::join(parts, " AND "));
 }
 
-std::string group(const QueryTable& table, const std::string& key, const nlohmann::json& items, ParamBinder& binder) {
+std::string group(const QueryTable& table, std::string_view key, const nlohmann::json& items, ParamBinder& binder,
+                  int depth) {
   if (!items.is_array() || items.empty()) {
     throw QueryError(fmt::format("where on '{}': '{}' takes a non-empty array of where objects, not {}", table.model,
                                  key, shown(items)));
   }
   std::vector<std::string> parts;
   for (const auto& item : items) {
-    const std::string part = renderWhere(table, item, binder);
+    const std::string part = renderWhereAt(table, item, binder, depth + 1);
     parts.push_back(part.empty() ? "1 = 1" : "(" + part + ")");
   }
   return fmt::format("({})", fmt::join(parts, key == "and" ? " AND " : " OR "));
 }
-}  // namespace
-
-std::string renderWhere(const QueryTable& table, const nlohmann::json& where, ParamBinder& binder) {
+std::string renderWhereAt(const QueryTable& table, const nlohmann::json& where, ParamBinder& binder, int depth) {
+  if (depth > kMaxWhereDepth) {
+    throw QueryError(fmt::format("where on '{}' nests and/or/not more than {} levels deep; flatten it (an 'in' list "
+                                 "or one 'or' of many conditions)",
+                                 table.model, kMaxWhereDepth));
+  }
   if (!where.is_object()) {
     throw QueryError(fmt::format("where on '{}' takes an object of conditions, not {}", table.model, shown(where)));
   }
@@ -101,10 +124,11 @@ std::string renderWhere(const QueryTable& table, const nlohmann::json& where, Pa
   // Keys come in sorted order (nlohmann::json objects are sorted), so the SQL and the
   // parameter order are the same for the same query.
   for (const auto& [key, value] : where.items()) {
-    if (key == "and" || key == "or") {
-      parts.push_back(group(table, key, value, binder));
-    } else if (key == "not") {
-      const std::string inner = renderWhere(table, value, binder);
+    const std::string_view logical = logicalKey(table, key);
+    if (logical == "and" || logical == "or") {
+      parts.push_back(group(table, logical, value, binder, depth));
+    } else if (logical == "not") {
+      const std::string inner = renderWhereAt(table, value, binder, depth + 1);
       if (inner.empty()) {
         throw QueryError(fmt::format("where on '{}': 'not' needs at least one condition", table.model));
       }
@@ -114,6 +138,11 @@ std::string renderWhere(const QueryTable& table, const nlohmann::json& where, Pa
     }
   }
   return fmt::format("{}", fmt::join(parts, " AND "));
+}
+}  // namespace
+
+std::string renderWhere(const QueryTable& table, const nlohmann::json& where, ParamBinder& binder) {
+  return renderWhereAt(table, where, binder, 0);
 }
 
 }  // namespace jsorm::detail

@@ -1,8 +1,18 @@
 #include <jsorm/snapshot.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 JSORM_NAMESPACE_BEGIN
+
+bool sameDefault(const std::optional<Literal>& a, const std::optional<Literal>& b) {
+  // NaN is not equal to itself, but an unchanged NaN default is no change.
+  if (a && b && std::holds_alternative<double>(*a) && std::holds_alternative<double>(*b) &&
+      std::isnan(std::get<double>(*a)) && std::isnan(std::get<double>(*b))) {
+    return true;
+  }
+  return a == b;
+}
 
 bool ColumnSnapshot::operator==(const ColumnSnapshot& o) const {
   // renamedFrom is an instruction to the generator, not part of the schema.
@@ -11,7 +21,7 @@ bool ColumnSnapshot::operator==(const ColumnSnapshot& o) const {
   };
   return name == o.name && type == o.type && length == o.length && precision == o.precision && scale == o.scale &&
          nullable == o.nullable && primary == o.primary && unique == o.unique && index == o.index &&
-         defaultValue == o.defaultValue && defaultSql == o.defaultSql && referencesEqual(references, o.references);
+         sameDefault(defaultValue, o.defaultValue) && defaultSql == o.defaultSql && referencesEqual(references, o.references);
 }
 
 const ColumnSnapshot* TableSnapshot::column(const std::string& wanted) const {

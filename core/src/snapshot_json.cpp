@@ -2,14 +2,20 @@
 // Object keys are sorted and default attributes left out, so a change shows as a small diff.
 
 #include <jsorm/error.hpp>
+#include <jsorm/identifier.hpp>
 #include <jsorm/snapshot.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <exception>
+#include <limits>
 #include <map>
+#include <optional>
+#include <set>
 #include <string_view>
 
 JSORM_NAMESPACE_BEGIN
@@ -34,12 +40,15 @@ using ReadTables = std::map<std::string, ReadTable>;  // by name, like a JSON ob
 class Reader {
  public:
   explicit Reader(std::string path) : path_(std::move(path)) {}
+  const std::string& path() const noexcept { return path_; }
 
   /// `root` is the whole document, except that a "tables" object already read table by
   /// table is left out of it and given as `read`.
   SchemaSnapshot snapshot(const json& root, ReadTables* read) {
     expect(root.is_object(), "", "an object");
-    expect(root.value("version", 0) == kFormatVersion, "version", fmt::format("{} (this jsorm's format)", kFormatVersion));
+    const auto version = root.find("version");
+    expect(version != root.end() && version->is_number_integer() && version->get<std::int64_t>() == kFormatVersion,
+           "version", fmt::format("{} (this jsorm's format)", kFormatVersion));
     SchemaSnapshot snapshot;
     if (read) {
       snapshot.tables.reserve(read->size());
@@ -58,24 +67,36 @@ class Reader {
   TableSnapshot table(const std::string& name, const json& body) {
     const std::string at = "tables." + name;
     expect(body.is_object(), at, "an object");
+    identifier(name, at);
     TableSnapshot t;
     t.name = name;
-    t.pivotOf = body.value("pivotOf", "");
+    t.pivotOf = optionalString(body, "pivotOf", at);
+    if (!t.pivotOf.empty()) identifier(t.pivotOf, at + ".pivotOf");
     const json& columns = member(body, "columns", at);
     expect(columns.is_array(), at + ".columns", "an array");
     t.columns.reserve(columns.size());
-    for (std::size_t i = 0; i < columns.size(); ++i) t.columns.push_back(column(columns[i], at, i));
+    std::set<std::string_view> columnNames;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      t.columns.push_back(column(columns[i], at, i));
+      expect(columnNames.insert(t.columns.back().name).second, [&] { return fmt::format("{}.columns[{}].name", at, i); },
+             "unique in its table (it repeats an earlier column's name)");
+    }
     if (body.contains("indexes")) {
       const json& indexes = body["indexes"];
       expect(indexes.is_array(), at + ".indexes", "an array");
+      std::set<std::string> indexNames;
       for (std::size_t i = 0; i < indexes.size(); ++i) {
         const std::string where = fmt::format("{}.indexes[{}]", at, i);
         expect(indexes[i].is_object() && indexes[i].contains("name") && indexes[i]["name"].is_string() &&
-                   indexes[i].contains("columns") && indexes[i]["columns"].is_array(),
+                   indexes[i].contains("columns") && indexes[i]["columns"].is_array() &&
+                   !indexes[i]["columns"].empty(),
                where, "an object with a name and columns");
-        IndexSnapshot index{indexes[i]["name"], {}, indexes[i].value("unique", false)};
+        IndexSnapshot index{indexes[i]["name"], {}, optionalBool(indexes[i], "unique", where)};
+        identifier(index.name, where + ".name");
+        expect(indexNames.insert(index.name).second, where + ".name", "unique in its table");
         for (const auto& c : indexes[i]["columns"]) {
           expect(c.is_string(), where + ".columns", "strings");
+          identifier(c.get_ref<const std::string&>(), where + ".columns");
           index.columns.push_back(c);
         }
         t.indexes.push_back(std::move(index));
@@ -95,6 +116,7 @@ class Reader {
     const json& name = member(body, "name", at);
     expect(name.is_string(), atMember("name"), "a string");
     c.name = name.get_ref<const std::string&>();
+    identifier(c.name, atMember("name"));
     const json& type = member(body, "type", at);
     expect(type.is_string(), atMember("type"), "a string");
     bool known = false;
@@ -106,29 +128,85 @@ class Reader {
       }
     }
     expect(known, atMember("type"), "a field type such as \"number\" or \"string\"");
-    c.length = body.value("length", 0);
-    c.precision = body.value("precision", 0);
-    c.scale = body.value("scale", 0);
-    c.nullable = body.value("nullable", false);
-    c.primary = body.value("primary", false);
-    c.unique = body.value("unique", false);
-    c.index = body.value("index", false);
+    // PostgreSQL's own limits: varchar(10485760), numeric(1000, s) with 0 <= s <= p.
+    c.length = optionalInt(body, "length", at, 0, 10485760);
+    c.precision = optionalInt(body, "precision", at, 0, 1000);
+    c.scale = optionalInt(body, "scale", at, 0, std::max(c.precision, 0));
+    c.nullable = optionalBool(body, "nullable", at);
+    c.primary = optionalBool(body, "primary", at);
+    c.unique = optionalBool(body, "unique", at);
+    c.index = optionalBool(body, "index", at);
     if (body.contains("default")) {
       const json& value = body["default"];
       if (value.is_boolean()) c.defaultValue = value.get<bool>();
       else if (value.is_number_integer()) c.defaultValue = value.get<std::int64_t>();
       else if (value.is_number()) c.defaultValue = value.get<double>();
       else if (value.is_string()) c.defaultValue = value.get<std::string>();
-      else expect(false, atMember("default"), "a boolean, number or string");
+      else if (auto special = nonFinite(value)) c.defaultValue = *special;
+      else expect(false, atMember("default"), "a boolean, number, string or {\"real\": \"Infinity\"|\"-Infinity\"|\"NaN\"}");
     }
-    c.defaultSql = body.value("defaultRaw", "");
+    c.defaultSql = optionalString(body, "defaultRaw", at);
     if (body.contains("references")) {
       const json& ref = body["references"];
-      expect(ref.is_object() && ref.contains("table") && ref.contains("column"), atMember("references"),
-             "an object with table and column");
+      expect(ref.is_object() && ref.contains("table") && ref["table"].is_string() && ref.contains("column") &&
+                 ref["column"].is_string(),
+             atMember("references"), "an object with table and column strings");
       c.references = ForeignKey{ref["table"], ref["column"]};
+      identifier(c.references->table, atMember("references"));
+      identifier(c.references->column, atMember("references"));
     }
     return c;
+  }
+
+  // JSON has no spelling for a non-finite number; the writer uses {"real": "Infinity"}.
+  static std::optional<double> nonFinite(const json& value) {
+    if (!value.is_object() || value.size() != 1 || !value.contains("real") || !value["real"].is_string()) return {};
+    const auto& text = value["real"].get_ref<const std::string&>();
+    if (text == "Infinity") return std::numeric_limits<double>::infinity();
+    if (text == "-Infinity") return -std::numeric_limits<double>::infinity();
+    if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();
+    return {};
+  }
+
+  // A name read back from disk is checked like a name in the DSL: it ends up quoted in SQL
+  // and spelt in generated C++, where a newline or a NUL must never arrive.
+  template <class At>
+  void identifier(const std::string& name, const At& at) {
+    if (auto problem = identifierProblem(name)) expect(false, at, fmt::format("a name jsorm accepts (it {})", *problem));
+  }
+
+  template <class At>
+  static auto memberPath(const At& at, const char* key) {
+    return [&at, key] {
+      const std::string where = pathOf(at);
+      return where.empty() ? std::string(key) : where + "." + key;
+    };
+  }
+
+  template <class At>
+  std::string optionalString(const json& object, const char* key, const At& at) {
+    const auto found = object.find(key);
+    if (found == object.end()) return {};
+    expect(found->is_string(), memberPath(at, key), "a string");
+    return found->template get<std::string>();
+  }
+
+  template <class At>
+  bool optionalBool(const json& object, const char* key, const At& at) {
+    const auto found = object.find(key);
+    if (found == object.end()) return false;
+    expect(found->is_boolean(), memberPath(at, key), "true or false");
+    return found->template get<bool>();
+  }
+
+  template <class At>
+  int optionalInt(const json& object, const char* key, const At& at, int min, int max) {
+    const auto found = object.find(key);
+    if (found == object.end()) return 0;
+    const bool inRange = found->is_number_integer() && found->template get<std::int64_t>() >= min &&
+                         found->template get<std::int64_t>() <= max;
+    expect(inRange, memberPath(at, key), fmt::format("a whole number from {} to {}", min, max));
+    return static_cast<int>(found->template get<std::int64_t>());
   }
 
   template <class At>
@@ -144,7 +222,10 @@ class Reader {
   // `at` is a JSON path, or a function that spells it out when there is an error to report.
   template <class At>
   void expect(bool ok, const At& at, std::string_view what) {
-    if (!ok) throw ConfigError(fmt::format("{}: {} must be {}", path_, pathOrDocument(pathOf(at)), what));
+    if (!ok) {
+      throw ConfigError(fmt::format("{}: malformed snapshot: {} must be {}; fix or delete the file", path_,
+                                    pathOrDocument(pathOf(at)), what));
+    }
   }
 
   template <class At>
@@ -216,6 +297,7 @@ class SnapshotEvents {
   bool binary(json::binary_t& v) { return scalar(json::binary(std::move(v))); }
 
   bool start_object(std::size_t) {
+    enter();
     if (inTable_) {
       table_.startObject();
     } else if (tablesKeyPending_) {
@@ -232,6 +314,7 @@ class SnapshotEvents {
     return true;
   }
   bool start_array(std::size_t) {
+    enter();
     if (inTable_) {
       table_.startArray();
     } else {
@@ -254,6 +337,7 @@ class SnapshotEvents {
     return true;
   }
   bool end_object() {
+    --depth_;
     if (inTable_) {
       table_.end();
       if (table_.idle()) finishTable();
@@ -265,6 +349,7 @@ class SnapshotEvents {
     return true;
   }
   bool end_array() {
+    --depth_;
     if (inTable_) {
       table_.end();
       if (table_.idle()) finishTable();
@@ -302,10 +387,25 @@ class SnapshotEvents {
     tablesStreamed_ = false;
   }
 
+  // A snapshot nests five levels deep; 50 MB of '[' would otherwise build a tree of
+  // gigabytes before any check ran.
+  void enter() {
+    if (++depth_ > kMaxDepth) {
+      throw ConfigError(fmt::format("{}: malformed snapshot: nested more than {} levels deep; fix or delete the file",
+                                    reader_.path(), kMaxDepth));
+    }
+  }
+
   void finishTable() {
     inTable_ = false;
     ReadTable entry;
     try {
+      // A JSON object may repeat a key; a snapshot must not: one of two tables would be
+      // dropped without a word.
+      if (tables_.count(tableName_)) {
+        throw ConfigError(fmt::format("{}: malformed snapshot: tables.{} appears twice; keep one of them",
+                                      reader_.path(), tableName_));
+      }
       entry.table = reader_.table(tableName_, tableBody_);
     } catch (...) {
       entry.error = std::current_exception();
@@ -325,6 +425,8 @@ class SnapshotEvents {
   bool tablesStreamed_ = false;    // the document's "tables" is an object, read into tables_
   bool inTables_ = false;          // between that object's braces, outside any table
   bool inTable_ = false;           // inside one table's value
+  int depth_ = 0;                  // objects and arrays open
+  static constexpr int kMaxDepth = 16;
 };
 
 // Writes the snapshot file's text directly rather than through a JSON tree. The text is
@@ -412,7 +514,9 @@ void writeColumn(SnapshotWriter& w, const ColumnSnapshot& c) {
           if constexpr (std::is_same_v<T, bool>) w.boolean(v);
           else if constexpr (std::is_same_v<T, std::int64_t>) w.number(v);
           else if constexpr (std::is_same_v<T, std::string>) w.text(v);
-          else w.raw(json(v).dump());  // nlohmann's spelling of a double (null when not finite)
+          else if (std::isnan(v)) w.raw(R"({"real": "NaN"})");
+          else if (std::isinf(v)) w.raw(v > 0 ? R"({"real": "Infinity"})" : R"({"real": "-Infinity"})");
+          else w.raw(json(v).dump());  // nlohmann's spelling of a double
         },
         *c.defaultValue);
   }

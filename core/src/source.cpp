@@ -1,4 +1,5 @@
 #include <jsorm/error.hpp>
+#include <jsorm/identifier.hpp>
 #include <jsorm/source.hpp>
 
 #include "checksum.hpp"
@@ -49,23 +50,6 @@ MigrationSource defineMigrationSource(MigrationSource source) { return source; }
 MigrationGenerateSource defineMigrationGenerateSource(MigrationGenerateSource source) { return source; }
 
 namespace {
-// Empty when `name` can be an identifier; otherwise what is wrong with it.
-std::string identifierProblem(const std::string& name, std::string_view what) {
-  if (name.empty()) return fmt::format("{} is empty", what);
-  // PostgreSQL truncates longer names silently, which would make two names collide.
-  if (name.size() > 63) return fmt::format("{} '{}' is {} bytes long (the limit is 63)", what, name, name.size());
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return fmt::format("{} contains a control character", what);
-  }
-  return {};
-}
-}  // namespace
-
-void checkIdentifier(const std::string& name, const std::string& what) {
-  if (auto problem = identifierProblem(name, what); !problem.empty()) throw SchemaError(problem);
-}
-
-namespace {
 template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
@@ -82,8 +66,10 @@ class SchemaSimulation {
     // Formatted only for a problem: this runs for every step of every command.
     auto where = [&] { return fmt::format("migration '{}', {}", migration, step.describe()); };
     auto check = [&](const std::string& name, const char* what) {
-      if (auto problem = identifierProblem(name, what); !problem.empty()) {
-        problems_.push_back(fmt::format("{}: {}", where(), problem));
+      try {
+        checkIdentifier(name, what);
+      } catch (const SchemaError& e) {
+        problems_.push_back(fmt::format("{}: {}", where(), e.what()));
       }
     };
     std::visit(Overloaded{

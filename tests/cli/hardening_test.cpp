@@ -7,9 +7,12 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
 
 using namespace jsorm::cli_test;
 
@@ -225,7 +228,7 @@ TEST_CASE("a password in the source's own URL (DATABASE_URL) is never printed, h
 
 // --- 4. option ranges -----------------------------------------------------------------
 
-TEST_CASE("--steps below 1 is a usage error and rolls back nothing", "[bad-input][options]") {
+TEST_CASE("a --steps below 1 is a usage error and rolls back nothing", "[bad-input][options]") {
   for (const std::string steps : {"-9223372036854775808", "0", "-1", "-9223372036854775807"}) {
     Seeded f;
     const auto r = f.cases("db:rollback", "goodSource", {"--steps", steps});
@@ -244,7 +247,7 @@ TEST_CASE("--steps below 1 is a usage error and rolls back nothing", "[bad-input
   CHECK(f.unchanged());
 }
 
-TEST_CASE("--lock-timeout must be finite, at least 0 and at most a week", "[bad-input][options]") {
+TEST_CASE("a --lock-timeout must be finite, at least 0 and at most a week", "[bad-input][options]") {
   Seeded f;
   for (const std::string seconds : {"-5", "nan", "inf", "-inf", "1e300", "604801"}) {
     for (const std::string command : {"migrate", "migrate:status"}) {
@@ -481,4 +484,97 @@ TEST_CASE("the status table aligns names by their width on a terminal, not their
   }
   CHECK(stateColumns.size() == 1);
   CHECK(contains(r.out, "añadir-índice"));
+}
+
+TEST_CASE("a config url that is empty, as written or once expanded, is an error, not the module's own connection",
+          "[bad-input][url][config]") {
+  for (const std::string url : {"", "${JSORM_TEST_EMPTY:-}", "${JSORM_TEST_EMPTY_SET}"}) {
+    ConfigFixture f;
+    f.writeConfig(defaultsTable("main") + sourceTable("main", "goodSource", kCases, url));
+    const auto r = f.run({"migrate"}, {{"JSORM_TEST_EMPTY_SET", ""}});
+    INFO(url);
+    CHECK_ONE_ERROR_LINE(r, 3);
+    CHECK(contains(r.err, "url"));
+    CHECK_FALSE(std::filesystem::exists(f.db));
+  }
+}
+
+// --- the generator's files ------------------------------------------------------------
+
+namespace {
+std::vector<std::string> filesIn(const std::string& dir, const std::string& suffix) {
+  std::vector<std::string> names;
+  if (!std::filesystem::exists(dir)) return names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      names.push_back(name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string utcStampIn(int secondsAhead) {
+  const std::time_t when = std::time(nullptr) + secondsAhead;
+  std::tm utc{};
+  gmtime_r(&when, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &utc);
+  return text;
+}
+}  // namespace
+
+TEST_CASE("a snapshot path that is not a regular file is refused at once", "[bad-input][generate]") {
+  CliFixture f;
+  std::filesystem::create_symlink("/dev/zero", f.dir.file("schema.json"));
+  const auto zero = f.cases("migrate:generate", "generateSource");
+  CHECK_ONE_ERROR_LINE(zero, 3);
+  CHECK(contains(zero.err, "not a regular file"));
+  std::filesystem::remove(f.dir.file("schema.json"));
+  REQUIRE(::mkfifo(f.dir.file("schema.json").c_str(), 0644) == 0);
+  const auto fifo = f.cases("migrate:generate", "generateSource");
+  CHECK_ONE_ERROR_LINE(fifo, 3);
+  CHECK(filesIn(f.dir.file("migrations"), ".cpp").empty());
+}
+
+TEST_CASE("migrate:generate never overwrites a migration file", "[generate]") {
+  CliFixture f;
+  // Files already holding every name the run could pick in the next seconds.
+  const std::string out = f.dir.file("migrations");
+  std::filesystem::create_directories(out);
+  std::vector<std::string> planted;
+  for (int ahead = 0; ahead < 5; ++ahead) {
+    planted.push_back(out + "/" + utcStampIn(ahead) + "_accounts.cpp");
+    writeFile(planted.back(), "// written by hand\n");
+  }
+  const auto r = f.cases("migrate:generate", "generateSource", {"--name", "accounts"});
+  INFO(describe(r));
+  REQUIRE(r.exitCode == 0);
+  for (const auto& file : planted) CHECK(readFile(file) == "// written by hand\n");
+  const auto files = filesIn(out, ".cpp");
+  REQUIRE(files.size() == planted.size() + 1);
+  bool numbered = false;
+  for (const auto& name : files) numbered |= name.find("_accounts_2.cpp") != std::string::npos;
+  CHECK(numbered);
+}
+
+TEST_CASE("parallel migrate:generate runs on one snapshot write the change once", "[generate]") {
+  CliFixture f;
+  std::vector<int> pids;
+  for (int i = 0; i < 4; ++i) {
+    ProcessOptions options;
+    options.workingDirectory = f.dir.path();
+    options.environment = {{"NO_COLOR", ""}};
+    pids.push_back(::jsorm::test::spawnProcess(kJsorm, {"migrate:generate", kCases, "generateSource"}, options,
+                                               f.dir.file("out" + std::to_string(i)), f.dir.file("err" + std::to_string(i))));
+  }
+  for (int pid : pids) CHECK(::jsorm::test::waitProcess(pid) == 0);
+  CHECK(filesIn(f.dir.file("migrations"), ".cpp").size() == 1);
+  int unchanged = 0;
+  for (int i = 0; i < 4; ++i) unchanged += contains(readFile(f.dir.file("out" + std::to_string(i))), "No changes");
+  CHECK(unchanged == 3);
+  for (const auto& entry : std::filesystem::directory_iterator(f.dir.path())) {
+    CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
+  }
 }

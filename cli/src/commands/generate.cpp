@@ -10,34 +10,121 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <fstream>
 #include <optional>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace jsorm::cli {
 
 namespace {
+// A snapshot of 10,000 tables of 50 columns is about 40 MB; anything past this is not one
+// (a symlink to /dev/zero, a log written to the wrong path) and is refused before memory
+// runs out.
+constexpr std::uintmax_t kMaxSnapshotBytes = 256u << 20;
+
 std::string readText(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw ConfigError(fmt::format("snapshot {} is not a regular file; point snapshotPath at a JSON file", path.string()));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(fmt::format("cannot read snapshot {}", path.string()));
   // Read straight into the string: a snapshot of thousands of tables is megabytes, and a
   // stringstream would hold a second copy.
   std::string text;
-  std::error_code ec;
-  if (const auto size = std::filesystem::file_size(path, ec); !ec) text.reserve(size);
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size <= kMaxSnapshotBytes) text.reserve(size);
   char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxSnapshotBytes) {
+      throw ConfigError(fmt::format("snapshot {} is larger than {} MiB, which no snapshot is; check snapshotPath",
+                                    path.string(), kMaxSnapshotBytes >> 20));
+    }
+  }
   return text;
 }
 
-void writeText(const std::filesystem::path& path, const std::string& text) {
+void createParent(const std::filesystem::path& path) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) throw ConfigError(fmt::format("cannot write {}: check the folder and its permissions", path.string()));
 }
+
+[[noreturn]] void cannotWrite(const std::filesystem::path& path) {
+  throw ConfigError(fmt::format("cannot write {}: {}; check the folder and its permissions", path.string(),
+                                std::strerror(errno)));
+}
+
+void writeAll(int fd, const std::string& text, const std::filesystem::path& path) {
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      cannotWrite(path);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) cannotWrite(path);
+}
+
+// Replaces `path` whole: a reader (or a run killed halfway) sees the old file or the new
+// one, never half of one.
+void replaceFile(const std::filesystem::path& path, const std::string& text) {
+  createParent(path);
+  const std::string temporary = path.string() + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) cannotWrite(path);
+  writeAll(fd, text, path);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    ::unlink(temporary.c_str());
+    cannotWrite(path);
+  }
+}
+
+// Writes a file that must not exist yet. Returns false when it does: a migration file is
+// never overwritten, whoever wrote it.
+bool createNewFile(const std::filesystem::path& path, const std::string& text) {
+  createParent(path);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST) return false;
+  if (fd < 0) cannotWrite(path);
+  writeAll(fd, text, path);
+  return true;
+}
+
+// Serialises generate runs on one snapshot: two runs at once would both diff against the
+// same snapshot and both write the same change. Held from reading the snapshot until the
+// new one is written; the kernel drops it if the process dies. The lock is taken on the
+// snapshot's folder, which (unlike the snapshot, replaced by a rename) stays the same
+// inode, and leaves no lock file in the project.
+class SnapshotLock {
+ public:
+  explicit SnapshotLock(const std::filesystem::path& snapshot)
+      : path_(snapshot.has_parent_path() ? snapshot.parent_path().string() : std::string(".")) {
+    createParent(snapshot);
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) throw ConfigError(fmt::format("cannot open {}: {}", path_, std::strerror(errno)));
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        ::close(fd_);
+        throw ConfigError(fmt::format("cannot lock {}: {}", path_, std::strerror(errno)));
+      }
+    }
+  }
+  ~SnapshotLock() { ::close(fd_); }
+  SnapshotLock(const SnapshotLock&) = delete;
+  SnapshotLock& operator=(const SnapshotLock&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
 
 // "add column users.timezone (nullable)" -> "add_column_users_timezone"
 std::string slug(const std::string& text) {
@@ -77,6 +164,7 @@ int runGenerate(Invocation& invocation) {
   const auto snapshotPath = (opened.base / source.snapshotPath).lexically_normal();
 
   std::error_code ec;
+  const SnapshotLock lock(snapshotPath);
   // No snapshot yet means nothing exists yet: the first migration creates every table.
   std::optional<SchemaSnapshot> before = std::filesystem::exists(snapshotPath, ec)
                                              ? parseSnapshot(readText(snapshotPath), snapshotPath.string())
@@ -121,21 +209,30 @@ int runGenerate(Invocation& invocation) {
   const std::string name = invocation.options.migrationName.empty()
                                ? (diff.changes.size() == 1 ? slug(diff.changes.front().summary) : "schema_update")
                                : slug(invocation.options.migrationName);
-  const std::string migrationName = utcStamp("%Y%m%dT%H%M%S") + "_" + name;
   const auto outDirectory = invocation.options.outDirectory.empty()
                                 ? opened.base / "migrations"
                                 : std::filesystem::path(invocation.options.outDirectory);
-  std::string header = fmt::format(
+  const std::string header = fmt::format(
       "Generated by jsorm migrate:generate on {} from the models, against {}.\n"
       "Review it before committing: each step says whether it is safe, review_required or dangerous.",
       utcStamp("%Y-%m-%d %H:%M:%S UTC"), snapshotPath.filename().string());
-  const std::string text = migrationFileText(diff, migrationName, header);
+  const bool dangerous = diff.has(Risk::Dangerous) && !invocation.options.allowDangerous;
+  // The file's name is the migration's name; a second migration of the same second and
+  // name gets a numbered name rather than replacing the first.
+  const std::string stamped = utcStamp("%Y%m%dT%H%M%S") + "_" + name;
+  std::string migrationName;
+  std::filesystem::path file;
+  for (int attempt = 1;; ++attempt) {
+    migrationName = attempt == 1 ? stamped : fmt::format("{}_{}", stamped, attempt);
+    file = (outDirectory / (migrationName + (dangerous ? ".cpp.review" : ".cpp"))).lexically_normal();
+    if (createNewFile(file, migrationFileText(diff, migrationName, header))) break;
+    if (attempt == 1000) throw ConfigError(fmt::format("cannot find a free file name for {} in {}", stamped, outDirectory.string()));
+  }
 
-  if (diff.has(Risk::Dangerous) && !invocation.options.allowDangerous) {
+  if (dangerous) {
     // Written where the build does not pick it up, and the snapshot is left alone, so
     // nothing takes effect until someone has read it and asked for it.
-    const auto review = (outDirectory / (migrationName + ".cpp.review")).lexically_normal();
-    writeText(review, text);
+    const auto& review = file;
     report["written"] = review.string();
     if (invocation.options.json) out.result(report.dump(2));
     out.error(fmt::format("refusing to write a migration that loses data: review {}, then run migrate:generate "
@@ -144,9 +241,7 @@ int runGenerate(Invocation& invocation) {
     return kDangerousChange;
   }
 
-  const auto file = (outDirectory / (migrationName + ".cpp")).lexically_normal();
-  writeText(file, text);
-  writeText(snapshotPath, toJson(after));
+  replaceFile(snapshotPath, toJson(after));
   report["written"] = file.string();
   if (invocation.options.json) {
     out.result(report.dump(2));

@@ -30,6 +30,9 @@ struct JSORM_API ColumnSnapshot {
   bool operator==(const ColumnSnapshot& other) const;
 };
 
+/// Whether two defaults are the same, a NaN default being the same as another NaN.
+JSORM_API bool sameDefault(const std::optional<Literal>& a, const std::optional<Literal>& b);
+
 struct IndexSnapshot {
   std::string name;
   std::vector<std::string> columns;

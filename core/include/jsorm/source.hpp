@@ -2,6 +2,7 @@
 /// Migration sources, generate sources and the adapter descriptors they name.
 
 #include <jsorm/api.hpp>
+#include <jsorm/identifier.hpp>
 #include <jsorm/migration.hpp>
 #include <jsorm/model.hpp>
 
@@ -88,7 +89,5 @@ struct ValidatedSource {
 JSORM_API ValidatedSource validate(const MigrationSource& source);
 JSORM_API void validate(const MigrationGenerateSource& source);
 
-/// Throws SchemaError when `name` cannot be an identifier (empty, control characters, too long).
-JSORM_API void checkIdentifier(const std::string& name, const std::string& what);
 
 JSORM_NAMESPACE_END
