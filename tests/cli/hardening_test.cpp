@@ -578,3 +578,13 @@ TEST_CASE("parallel migrate:generate runs on one snapshot write the change once"
     CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
   }
 }
+
+TEST_CASE("migrate:generate refuses models that migrate would refuse, and writes nothing", "[bad-input][generate]") {
+  CliFixture f;
+  const auto r = f.cases("migrate:generate", "unmigratableGenerateSource");
+  CHECK_ONE_ERROR_LINE(r, 5);
+  CHECK(contains(r.err, "ring (ring_a -> ring_b -> ring_a)"));
+  CHECK(contains(r.err, "the limit is 63"));
+  CHECK_FALSE(std::filesystem::exists(f.dir.file("schema.json")));
+  CHECK(filesIn(f.dir.file("migrations"), ".cpp").empty());
+}

@@ -1,5 +1,6 @@
 // The generator: diffSchemas between a snapshot file and the models (each change's class,
 // summary and the builder code it emits), migrationFileText and cppString.
+#include <jsorm/error.hpp>
 #include <jsorm/generator.hpp>
 #include <jsorm/snapshot.hpp>
 
@@ -738,4 +739,56 @@ TEST_CASE("migrationFileText: no summary or header text can become code") {
     if (line.find("//") != std::string::npos) CHECK(line.back() != '\\');
   }
   CHECK(text.find("t.dropTable(\"x\")") != std::string::npos);
+}
+
+// --- checkGeneratedSchema ----------------------------------------------------------------
+
+namespace {
+std::string schemaProblem(const std::vector<Model>& before, const std::vector<Model>& after) {
+  try {
+    checkGeneratedSchema(snapshotOf(before), snapshotOf(after));
+  } catch (const SchemaError& e) {
+    return e.what();
+  }
+  return {};
+}
+}  // namespace
+
+TEST_CASE("checkGeneratedSchema accepts what migrate accepts") {
+  const Model Authors = defineModel("authors", {{"id", t.number().primary()}});
+  const Model Books = defineModel("books", {{"id", t.number().primary()},
+                                            {"author", t.belongsTo(Authors)},
+                                            {"parent_id", t.number().optional().references("books", "id")},
+                                            {"legacy_id", t.number().optional().references("legacy", "id")},
+                                            {"tags", t.manyToMany(Tag)}});
+  CHECK(schemaProblem({}, {Authors, Books, Tag}).empty());
+}
+
+TEST_CASE("checkGeneratedSchema refuses derived names past 63 bytes") {
+  const Model Long = defineModel(std::string(40, 't'), {{"id", t.number().primary()}, {std::string(20, 'c'), t.string().unique()}});
+  CHECK_THAT(schemaProblem({}, {Long}), Contains("index on " + std::string(40, 't')) && Contains("the limit is 63"));
+  const Model Owner = defineModel(std::string(40, 'o'), {{"id", t.number().primary()}, {std::string(30, 'f'), t.manyToMany(Tag)}});
+  CHECK_THAT(schemaProblem({}, {Owner, Tag}), Contains("pivot table of"));
+}
+
+TEST_CASE("checkGeneratedSchema refuses a pivot named like a model's table") {
+  const Model Posts = defineModel("posts", {{"id", t.number().primary()}, {"tags", t.manyToMany(Tag)}});
+  const Model PostsTags = defineModel("posts_tags", {{"id", t.number().primary()}});
+  CHECK_THAT(schemaProblem({}, {Posts, PostsTags, Tag}), Contains("two tables are named 'posts_tags'"));
+}
+
+TEST_CASE("checkGeneratedSchema refuses tables that reference each other in a ring") {
+  const Model A = defineModel("a", {{"id", t.number().primary()}, {"b_id", t.number().references("b", "id")}});
+  const Model B = defineModel("b", {{"id", t.number().primary()}, {"c_id", t.number().references("c", "id")}});
+  const Model C = defineModel("c", {{"id", t.number().primary()}, {"a_id", t.number().references("a", "id")}});
+  CHECK_THAT(schemaProblem({}, {A, B, C}), Contains("ring (a -> b -> c -> a)"));
+}
+
+TEST_CASE("checkGeneratedSchema refuses dropping a model another still references") {
+  const Model Authors = defineModel("authors", {{"id", t.number().primary()}});
+  const Model Books = defineModel("books", {{"id", t.number().primary()}, {"author_id", t.number().references("authors", "id")}});
+  CHECK_THAT(schemaProblem({Authors, Books}, {Books}), Contains("books.author_id references table 'authors'"));
+  const Model BooksWrongColumn =
+      defineModel("books", {{"id", t.number().primary()}, {"author_id", t.number().references("authors", "key")}});
+  CHECK_THAT(schemaProblem({}, {Authors, BooksWrongColumn}), Contains("references authors.key, which does not exist"));
 }

@@ -170,6 +170,7 @@ int runGenerate(Invocation& invocation) {
                                              ? parseSnapshot(readText(snapshotPath), snapshotPath.string())
                                              : SchemaSnapshot{};
   const SchemaSnapshot after = snapshotOf(source.models);
+  checkGeneratedSchema(*before, after);
   // Dropped once used, so that what comes next reuses their memory: with thousands of
   // models, the models and the snapshot read are megabytes each. The module stays loaded
   // (opened.loaded.library) while anything it made lives.

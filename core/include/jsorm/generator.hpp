@@ -39,6 +39,13 @@ struct JSORM_API SchemaDiff {
   bool has(Risk risk) const noexcept;
 };
 
+/// Throws SchemaError listing everything in `after` (the models' snapshot) that the runner
+/// or a database would refuse: names past the identifier rules (derived index, pivot and
+/// key names included), two tables or two indexes of one name, references to tables the
+/// models drop (that `before` has) or to columns that do not exist, and tables that
+/// reference each other in a ring.
+JSORM_API void checkGeneratedSchema(const SchemaSnapshot& before, const SchemaSnapshot& after);
+
 /// What changed from `before` (the snapshot) to `after` (the models' snapshot).
 JSORM_API SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after);
 
