@@ -116,6 +116,15 @@ Bytes bytesOf(const QueryTable& table, const QueryField& field, const nlohmann::
 }  // namespace
 
 std::string ParamBinder::bind(Value value) {
+  // The same limit on every database, so a query that works on SQLite works on PostgreSQL:
+  // SQLite's default limit (PostgreSQL's protocol allows 65535). Past it the databases fail
+  // with their own words, and SQLite's numbered placeholders cost quadratic time.
+  constexpr std::size_t kMaxParameters = 32766;
+  if (params_.size() >= kMaxParameters) {
+    throw QueryError(fmt::format("the query binds more than {} values, the most one statement takes on every "
+                                 "database; split a long 'in' list into batches",
+                                 kMaxParameters));
+  }
   params_.push_back(std::move(value));
   return dialect_.placeholder(static_cast<int>(params_.size()));
 }

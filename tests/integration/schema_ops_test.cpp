@@ -213,3 +213,28 @@ TEST_CASE("a CONCURRENTLY index migration runs outside a transaction and is reco
   CHECK(db.count("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'users_email_unique'") == 1);
   CHECK(db.count("SELECT COUNT(*) FROM jsorm_migrations WHERE name = 'index-email'") == 1);
 }
+
+TEST_CASE("a renamed table leaves no name behind for a new table of the old name") {
+  test::TestDatabase scratch;
+  const Model Users = defineModel("users", {{"id", t.number().primary()}, {"name", t.string()}});
+  const Model Posts = defineModel("posts", {{"id", t.number().primary()}, {"author", t.belongsTo(Users)}});
+  const Model NewUsers = defineModel("users", {{"id", t.number().primary()}, {"email", t.string()}});
+  auto source = test::sourceOf({
+      defineMigration({.name = "create", .up = [&](Builder& t) { return Steps{t.createTable(Users), t.createTable(Posts)}; }}),
+      defineMigration({.name = "rename", .up = [](Builder& t) { return Steps{t.renameTable("users", "people")}; }}),
+      defineMigration({.name = "recreate", .up = [&](Builder& t) { return Steps{t.createTable(NewUsers)}; }}),
+  });
+  Runner runner(scratch.db(), source);
+  REQUIRE(runner.migrate().migrations.size() == 3);
+  CHECK(scratch.hasTable("people"));
+  CHECK(scratch.hasTable("users"));
+  scratch.db().execute("INSERT INTO users (email) VALUES ('a@example.com')");
+  scratch.db().execute("INSERT INTO people (name) VALUES ('Ada')");
+  if (scratch.isPostgres()) {
+    CHECK(scratch.count("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'people_pkey'") == 1);
+    CHECK(scratch.count("SELECT COUNT(*) FROM pg_class WHERE relname = 'people_id_seq'") == 1);
+  }
+  // And back: rolling everything back restores the first names.
+  CHECK(runner.rollback().migrations.size() == 3);
+  CHECK(scratch.tables().size() == 1);  // the tracking table
+}

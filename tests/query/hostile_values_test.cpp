@@ -117,3 +117,16 @@ TEST_CASE("a number field takes 32-bit integers, a bigint 64-bit ones, on every 
   CHECK(row->integer("quantity") == 2147483647);
   CHECK(row->integer("big") == (1LL << 40));
 }
+
+TEST_CASE("an 'in' list works up to the parameter limit and is a QueryError past it, on every database") {
+  QueryFixture f;
+  f.db.insert(Team, {{"name", "n100"}});
+  json many = json::array();
+  for (int i = 0; i < 32766; ++i) many.push_back("n" + std::to_string(i));
+  CHECK(f.db.count(Team, {{"where", {{"name", {{"in", many}}}}}}) == 1);
+  many.push_back("one more");
+  CHECK_THROWS_WITH(f.db.count(Team, {{"where", {{"name", {{"in", many}}}}}}), Contains("more than 32766 values"));
+  json huge = json::array();
+  for (int i = 0; i < 70000; ++i) huge.push_back(i);
+  CHECK_THROWS_AS(f.db.get(Team, {{"where", {{"id", {{"in", huge}}}}}}), QueryError);
+}

@@ -198,8 +198,16 @@ TEST_CASE("PostgreSQL createTable with manyToMany creates the pivot table and it
 
 TEST_CASE("PostgreSQL dropTable, renameTable and renameColumn") {
   CHECK(sql(b.dropTable("users")) == std::vector<std::string>{"DROP TABLE \"users\""});
-  CHECK(sql(b.renameTable("people", "persons")) ==
-        std::vector<std::string>{"ALTER TABLE \"people\" RENAME TO \"persons\""});
+  const auto renamed = sql(b.renameTable("people", "persons"));
+  REQUIRE(renamed.size() == 2);
+  CHECK(renamed[0] == "ALTER TABLE \"people\" RENAME TO \"persons\"");
+  // The names PostgreSQL derived from the old name follow it: <old>_pkey, <old>_..._fkey,
+  // <old>_..._seq.
+  CHECK_THAT(renamed[1], StartsWith("DO $jsorm$ ") && EndsWith(" $jsorm$"));
+  CHECK_THAT(renamed[1], Contains("conrelid = '\"persons\"'::regclass AND contype IN ('p', 'f')"));
+  CHECK_THAT(renamed[1], Contains("starts_with(conname, 'people_')"));
+  CHECK_THAT(renamed[1], Contains("'persons' || substr(item.name, char_length('people_'))"));
+  CHECK_THAT(renamed[1], Contains("ALTER SEQUENCE %I RENAME TO %I"));
   CHECK(sql(b.renameColumn("users", "name", "full_name")) ==
         std::vector<std::string>{"ALTER TABLE \"users\" RENAME COLUMN \"name\" TO \"full_name\""});
 }
@@ -277,7 +285,11 @@ TEST_CASE("PostgreSQL quotes identifiers with quotes, semicolons and Unicode in 
                                  "CREATE INDEX \"x\"\"; DROP TABLE users; --_" + uni + "_index\" ON " + q + " (\"" +
                                      uni + "\")"});
   CHECK(sql(b.dropTable(evil)) == std::vector<std::string>{"DROP TABLE " + q});
-  CHECK(sql(b.renameTable(evil, "a\"b")) == std::vector<std::string>{"ALTER TABLE " + q + " RENAME TO \"a\"\"b\""});
+  CHECK(sql(b.renameTable(evil, "a\"b")).front() == "ALTER TABLE " + q + " RENAME TO \"a\"\"b\"");
+  // A name holding the dollar quote's tag gets another tag.
+  const auto dollar = sql(b.renameTable("t$jsorm$x", "u"));
+  CHECK_THAT(dollar[1], StartsWith("DO $jsorm_$ ") && EndsWith(" $jsorm_$"));
+  CHECK_THAT(dollar[1], Contains("'t$jsorm$x_'"));
   CHECK(sql(b.renameColumn(evil, "a\"b", uni)) ==
         std::vector<std::string>{"ALTER TABLE " + q + " RENAME COLUMN \"a\"\"b\" TO \"" + uni + "\""});
   CHECK(sql(b.addColumn(evil, "c\"d", b.text().optional())) ==
