@@ -35,14 +35,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)jsorm::ambiguousUserInfo(url);
   (void)jsorm::conninfoProblem(url);
   const auto secrets = jsorm::secretsIn(url);
-  // Every secret found is gone from the printable form (same limits as above).
-  const std::string printable = jsorm::redactConnection(url);
-  for (const auto& secret : secrets) {
-    if (secret.size() >= 6 && secret.find('*') == std::string::npos && url.find(secret) == url.rfind(secret) &&
-        printable.find(secret) != std::string::npos) {
-      fail("redactConnection left a secret in", url, printable);
-    }
-  }
   const std::string message = "could not connect to " + url + " (" + url + ")";
   const std::string scrubbed = jsorm::scrubSecrets(message, secrets);
   for (const auto& secret : secrets) {

@@ -1,6 +1,7 @@
 #include "pg_values.hpp"
 
 #include <jsorm/error.hpp>
+#include <jsorm/overloaded.hpp>
 
 #include <fmt/format.h>
 
@@ -22,10 +23,7 @@ constexpr Oid kFloat8Oid = 701;
 // A zero-length binary parameter still needs a non-null pointer: null means SQL NULL.
 constexpr char kEmpty[] = "";
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
+using detail::Overloaded;
 }  // namespace
 
 Params::Params(const std::vector<Value>& values) {

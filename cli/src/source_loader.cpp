@@ -1,6 +1,7 @@
 #include "source_loader.hpp"
 
 #include "config.hpp"
+#include "production_guard.hpp"
 
 #include <jsorm/adapter_plugin.hpp>
 #include <jsorm/error.hpp>
@@ -15,27 +16,6 @@
 
 namespace jsorm::cli {
 
-namespace {
-// The environment decides whether destructive commands need --force.
-std::string environmentOf(const Invocation& invocation, const std::optional<Config>& config) {
-  if (!invocation.options.environment.empty()) return invocation.options.environment;
-  if (const char* fromEnv = std::getenv("JSORM_ENV"); fromEnv && *fromEnv) return fromEnv;
-  if (config && !config->environment.empty()) return config->environment;
-  return "development";
-}
-
-void enforceGuard(const Invocation& invocation, const std::optional<Config>& config) {
-  if (!(invocation.command.groups & kGuarded) || invocation.options.force) return;
-  std::string environment = environmentOf(invocation, config);
-  std::transform(environment.begin(), environment.end(), environment.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (environment != "production") return;
-  throw GuardError(fmt::format("refusing to run {} in production: it can destroy data or history; check the target, "
-                               "then pass --force to run it anyway",
-                               invocation.command.name));
-}
-}  // namespace
-
 OpenedSource openMigrationSource(Invocation& invocation) {
   const auto& args = invocation.options.positional;
   if (!args.empty() && args.size() != 2) {
@@ -45,7 +25,7 @@ OpenedSource openMigrationSource(Invocation& invocation) {
   }
   std::optional<Config> config;
   if (auto file = findConfigFile(invocation.options.config)) config = loadConfig(*file);
-  enforceGuard(invocation, config);
+  enforceProductionGuard(invocation, config);
 
   std::string module;
   std::string symbol;

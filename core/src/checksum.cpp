@@ -1,4 +1,5 @@
-#include <jsorm/runner.hpp>
+#include <jsorm/checksum.hpp>
+#include <jsorm/overloaded.hpp>
 
 #include "checksum.hpp"
 
@@ -10,10 +11,7 @@
 JSORM_NAMESPACE_BEGIN
 
 namespace {
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
+using detail::Overloaded;
 
 // A canonical text of the steps: every field that changes what runs, in a fixed order,
 // each string length-prefixed so no two different step lists serialise alike.

@@ -1,4 +1,7 @@
 #include <jsorm/dialect.hpp>
+#include <jsorm/overloaded.hpp>
+
+#include "tracking_table.hpp"
 
 #include <fmt/format.h>
 #include <cmath>
@@ -7,10 +10,7 @@
 JSORM_NAMESPACE_BEGIN
 
 namespace {
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
+using detail::Overloaded;
 
 std::string doubled(std::string_view text, char quote) {
   std::string out;
@@ -65,6 +65,36 @@ std::string Dialect::columnDefinition(const ColumnDef& column) const {
 }
 
 std::string Dialect::primaryKeyClause(const ColumnDef&) const { return " PRIMARY KEY"; }
+
+std::string Dialect::createTrackingTable(const std::string& table) const {
+  std::vector<std::string> columns;
+  for (const auto& c : detail::trackingColumns()) {
+    columns.push_back(columnDefinition(ColumnDef{c.name, c.field, std::nullopt}) + (c.unique ? " UNIQUE" : ""));
+  }
+  return fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quoteIdentifier(table), fmt::join(columns, ", "));
+}
+
+std::string Dialect::columnType(const ColumnDef& column) const {
+  const FieldSpec& f = column.field;
+  switch (f.type) {
+    case FieldType::Number: return "INTEGER";
+    case FieldType::BigInt: return "BIGINT";
+    case FieldType::Real: return "REAL";
+    case FieldType::Decimal: return fmt::format("NUMERIC({}, {})", f.precision, f.scale);
+    case FieldType::String: return fmt::format("VARCHAR({})", stringLength(f));
+    case FieldType::Text: return "TEXT";
+    case FieldType::Boolean: return "BOOLEAN";
+    case FieldType::Date: return "DATE";
+    case FieldType::Timestamp: return "TIMESTAMP";
+    case FieldType::Json: return "JSON";
+    case FieldType::Uuid: return "UUID";
+    case FieldType::Bytes: return "BYTEA";
+    // A relation's column takes the type of the key it references (resolved before here).
+    case FieldType::BelongsTo:
+    case FieldType::ManyToMany: break;
+  }
+  return "INTEGER";
+}
 
 std::vector<Statement> Dialect::render(const Step& step) const {
   return std::visit(Overloaded{

@@ -69,7 +69,7 @@ std::string fieldCode(const ColumnSnapshot& c) {
   std::string code;
   switch (c.type) {
     case FieldType::Decimal: code = fmt::format("t.decimal({}, {})", c.precision, c.scale); break;
-    case FieldType::String: code = c.length == 255 || c.length == 0 ? "t.string()" : fmt::format("t.string({})", c.length); break;
+    case FieldType::String: code = c.length == kDefaultStringLength || c.length == 0 ? "t.string()" : fmt::format("t.string({})", c.length); break;
     default: code = fmt::format("t.{}()", fieldTypeName(c.type)); break;
   }
   if (c.primary) code += ".primary()";

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <limits>
+
 JSORM_NAMESPACE_BEGIN
 
 namespace {
@@ -131,8 +133,8 @@ BoundStatement compileSelect(const Model& model, const json& query, const Dialec
   const bool hasLimit = query.contains("limit");
   if (hasLimit) out.sql += " LIMIT " + binder.bind(count(table, query, "limit"));
   if (query.contains("offset")) {
-    // SQLite accepts OFFSET only after a LIMIT; -1 there means no limit.
-    if (!hasLimit && dialect.name() == "sqlite") out.sql += " LIMIT -1";
+    // SQLite accepts OFFSET only after a LIMIT; the largest count means none, on every database.
+    if (!hasLimit) out.sql += " LIMIT " + binder.bind(std::numeric_limits<std::int64_t>::max());
     out.sql += " OFFSET " + binder.bind(count(table, query, "offset"));
   }
   return out;

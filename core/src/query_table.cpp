@@ -89,7 +89,7 @@ std::shared_ptr<const QueryTable> queryTable(const Model& model) {
       out.optional = spec.optional;
       out.hasDefault = spec.defaultValue.has_value() || !spec.defaultSql.empty();
       out.primary = spec.primary;
-      out.generated = spec.primary && (spec.type == FieldType::Number || spec.type == FieldType::BigInt);
+      out.generated = isGeneratedKey(spec);
       table->fields.push_back(std::move(out));
     }
   }

@@ -33,8 +33,26 @@ std::size_t alternativeOf(CellType type) {
   }
 }
 
+// A double holds 15 significant decimal digits exactly; a decimal with more stays text.
+bool fitsDouble(std::string_view decimal) {
+  int significant = 0;
+  bool leading = true;
+  for (char c : decimal) {
+    if (c < '0' || c > '9') continue;
+    if (leading && c == '0') continue;
+    leading = false;
+    ++significant;
+  }
+  // Trailing zeros of a fraction carry no digits ("1.50" is 1.5).
+  if (decimal.find('.') != std::string_view::npos) {
+    for (auto it = decimal.rbegin(); it != decimal.rend() && *it == '0'; ++it) --significant;
+  }
+  return significant <= 15;
+}
+
 // Lossless conversions only: SQLite keeps booleans as 0/1, PostgreSQL returns numeric as
-// text, and a column an existing database declared loosely may hold 3.0 for 3.
+// text, and a column an existing database declared loosely may hold 3.0 for 3. A decimal
+// whose digits a double cannot hold stays text (PostgreSQL keeps 40 digits exactly).
 Value normalise(const QueryField& field, Value cell) {
   if (const auto* i = std::get_if<std::int64_t>(&cell)) {
     if (field.type == CellType::Real) return static_cast<double>(*i);
@@ -46,6 +64,7 @@ Value normalise(const QueryField& field, Value cell) {
   } else if (const auto* s = std::get_if<std::string>(&cell)) {
     const char* end = s->data() + s->size();
     if (field.type == CellType::Real) {
+      if (field.declared == FieldType::Decimal && !fitsDouble(*s)) return cell;
       double v = 0;
       if (auto r = std::from_chars(s->data(), end, v); r.ec == std::errc{} && r.ptr == end) return v;
     } else if (field.type == CellType::Integer) {
@@ -118,7 +137,26 @@ const Value& Row::expect(std::string_view name, CellType wanted) const {
 std::int64_t Row::integer(std::string_view field) const {
   return std::get<std::int64_t>(expect(field, CellType::Integer));
 }
-double Row::real(std::string_view field) const { return std::get<double>(expect(field, CellType::Real)); }
+double Row::real(std::string_view field) const {
+  const std::size_t i = indexOf(field);
+  // A decimal too precise for a double is held as text; real() is asked for a double anyway.
+  if (fields_[i]->declared == FieldType::Decimal) {
+    if (const auto* text = std::get_if<std::string>(&cells_[i])) {
+      double v = 0;
+      std::from_chars(text->data(), text->data() + text->size(), v);
+      return v;
+    }
+  }
+  return std::get<double>(expect(field, CellType::Real));
+}
+
+std::string Row::decimal(std::string_view field) const {
+  const std::size_t i = indexOf(field);
+  if (fields_[i]->declared == FieldType::Decimal) {
+    if (const auto* text = std::get_if<std::string>(&cells_[i])) return *text;
+  }
+  return fmt::format("{}", real(field));
+}
 std::string Row::text(std::string_view field) const { return std::get<std::string>(expect(field, CellType::Text)); }
 bool Row::boolean(std::string_view field) const { return std::get<bool>(expect(field, CellType::Boolean)); }
 std::string Row::timestamp(std::string_view field) const {

@@ -97,8 +97,8 @@ void Runner::ensureTrackingTable() {
   }
   // A table created by another jsorm has the four standard columns only.
   const auto present = detail::TrackingTable::presentIn(connection_, source_.migrationTable);
-  if (!present.checksum) run(tracking.addColumnSql("checksum", "TEXT"));
-  if (!present.executionMs) run(tracking.addColumnSql("execution_ms", "INTEGER"));
+  if (!present.checksum) run(tracking.addColumnSql("checksum"));
+  if (!present.executionMs) run(tracking.addColumnSql("execution_ms"));
 }
 
 void Runner::runBound(const std::string& sql, const std::vector<Value>& params) {

@@ -44,7 +44,7 @@ ColumnSnapshot columnOf(const ColumnDef& column) {
   ColumnSnapshot c;
   c.name = column.name;
   c.type = f.type;
-  c.length = f.type == FieldType::String ? (f.length > 0 ? f.length : 255) : 0;
+  c.length = f.type == FieldType::String ? stringLength(f) : 0;
   c.precision = f.precision;
   c.scale = f.scale;
   c.nullable = f.optional && !f.primary;

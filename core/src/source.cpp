@@ -1,5 +1,6 @@
 #include <jsorm/error.hpp>
 #include <jsorm/identifier.hpp>
+#include <jsorm/overloaded.hpp>
 #include <jsorm/source.hpp>
 
 #include "checksum.hpp"
@@ -50,10 +51,7 @@ MigrationSource defineMigrationSource(MigrationSource source) { return source; }
 MigrationGenerateSource defineMigrationGenerateSource(MigrationGenerateSource source) { return source; }
 
 namespace {
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
+using detail::Overloaded;
 
 // Follows the tables and columns that the source's own steps create, so a step naming a
 // column that cannot exist is caught before anything runs. Tables it never saw created

@@ -7,10 +7,6 @@
 JSORM_NAMESPACE_BEGIN
 
 namespace {
-bool generatedKey(const FieldSpec& f) {
-  return f.primary && (f.type == FieldType::Number || f.type == FieldType::BigInt);
-}
-
 class SqliteDialect final : public Dialect {
  public:
   std::string name() const override { return "sqlite"; }
@@ -25,32 +21,22 @@ class SqliteDialect final : public Dialect {
 
   std::string placeholder(int index) const override { return fmt::format("?{}", index); }
 
+  // Only what differs from the shared map.
   std::string columnType(const ColumnDef& column) const override {
-    const FieldSpec& f = column.field;
-    switch (f.type) {
+    switch (column.field.type) {
       // Only INTEGER PRIMARY KEY aliases the rowid, so a generated bigint key is INTEGER too.
-      case FieldType::Number: return "INTEGER";
-      case FieldType::BigInt: return generatedKey(f) ? "INTEGER" : "BIGINT";
-      case FieldType::Real: return "REAL";
-      case FieldType::Decimal: return fmt::format("NUMERIC({}, {})", f.precision, f.scale);
-      case FieldType::String: return fmt::format("VARCHAR({})", f.length > 0 ? f.length : 255);
-      case FieldType::Text: return "TEXT";
-      case FieldType::Boolean: return "BOOLEAN";
-      case FieldType::Date: return "DATE";
-      case FieldType::Timestamp: return "TIMESTAMP";
+      case FieldType::BigInt: return isGeneratedKey(column.field) ? "INTEGER" : "BIGINT";
       // TEXT affinity keeps JSON and UUID text exactly as written.
-      case FieldType::Json: return "TEXT";
+      case FieldType::Json:
       case FieldType::Uuid: return "TEXT";
       case FieldType::Bytes: return "BLOB";
-      case FieldType::BelongsTo:
-      case FieldType::ManyToMany: break;
+      default: return Dialect::columnType(column);
     }
-    return "INTEGER";
   }
 
   std::string columnDefinition(const ColumnDef& column) const override {
     // AUTOINCREMENT: ids of deleted rows are never reused, as with a sequence.
-    if (generatedKey(column.field)) return quoteIdentifier(column.name) + " INTEGER PRIMARY KEY AUTOINCREMENT";
+    if (isGeneratedKey(column.field)) return quoteIdentifier(column.name) + " INTEGER PRIMARY KEY AUTOINCREMENT";
     return Dialect::columnDefinition(column);
   }
 
@@ -85,13 +71,6 @@ class SqliteDialect final : public Dialect {
     return out;
   }
 
-  std::string createTrackingTable(const std::string& table) const override {
-    return fmt::format(
-        "CREATE TABLE IF NOT EXISTS {} (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"name\" TEXT NOT NULL UNIQUE, "
-        "\"batch\" INTEGER NOT NULL, \"applied_at\" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, "
-        "\"checksum\" TEXT, \"execution_ms\" INTEGER)",
-        quoteIdentifier(table));
-  }
 };
 }  // namespace
 

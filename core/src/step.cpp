@@ -1,5 +1,6 @@
 #include <jsorm/error.hpp>
 #include <jsorm/step.hpp>
+#include <jsorm/overloaded.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -7,10 +8,7 @@
 JSORM_NAMESPACE_BEGIN
 
 namespace {
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
+using detail::Overloaded;
 
 std::string quoted(const std::string& text) {
   constexpr std::size_t kLimit = 60;

@@ -3,25 +3,57 @@
 #include <jsorm/error.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 
 JSORM_NAMESPACE_BEGIN
 namespace detail {
 
+const std::vector<TrackingColumn>& trackingColumns() {
+  static const std::vector<TrackingColumn> columns = [] {
+    auto spec = [](FieldType type, auto&&... modify) {
+      FieldSpec f;
+      f.type = type;
+      (modify(f), ...);
+      return f;
+    };
+    auto primary = [](FieldSpec& f) { f.primary = true; };
+    auto optional = [](FieldSpec& f) { f.optional = true; };
+    auto now = [](FieldSpec& f) { f.defaultSql = "CURRENT_TIMESTAMP"; };
+    return std::vector<TrackingColumn>{
+        {"id", spec(FieldType::Number, primary), false, false},
+        {"name", spec(FieldType::Text), true, false},
+        {"batch", spec(FieldType::Number), false, false},
+        {"applied_at", spec(FieldType::Timestamp, now), false, false},
+        {"checksum", spec(FieldType::Text, optional), false, true},
+        {"execution_ms", spec(FieldType::Number, optional), false, true},
+    };
+  }();
+  return columns;
+}
+
 TrackingTable::TrackingTable(const Dialect& dialect, std::string table, ExtraColumns present)
     : dialect_(dialect), table_(std::move(table)), present_(present) {
   const std::string t = dialect_.quoteIdentifier(table_);
-  // A missing extra column reads as NULL, so parse() sees the same shape either way.
-  select_ = fmt::format("SELECT \"id\", \"name\", \"batch\", CAST(\"applied_at\" AS TEXT), {}, {} FROM {} ORDER BY \"id\"",
-                        present_.checksum ? "\"checksum\"" : "NULL", present_.executionMs ? "\"execution_ms\"" : "NULL",
-                        t);
-  insert_ = fmt::format("INSERT INTO {} (\"name\", \"batch\", \"checksum\", \"execution_ms\") VALUES ({}, {}, {}, {})",
-                        t, dialect_.placeholder(1), dialect_.placeholder(2), dialect_.placeholder(3),
-                        dialect_.placeholder(4));
-  delete_ = fmt::format("DELETE FROM {} WHERE \"name\" = {}", t, dialect_.placeholder(1));
-  updateChecksum_ =
-      fmt::format("UPDATE {} SET \"checksum\" = {} WHERE \"name\" = {}", t, dialect_.placeholder(1), dialect_.placeholder(2));
+  std::vector<std::string> read;
+  std::vector<std::string> written;
+  std::vector<std::string> placeholders;
+  for (const auto& c : trackingColumns()) {
+    const std::string column = dialect_.quoteIdentifier(c.name);
+    const bool missing = c.extra && !(std::string_view(c.name) == "checksum" ? present_.checksum : present_.executionMs);
+    // A missing extra column reads as NULL, so parse() sees the same shape either way; a
+    // timestamp reads as text in the database's own spelling.
+    read.push_back(missing ? "NULL" : c.field.type == FieldType::Timestamp ? fmt::format("CAST({} AS TEXT)", column) : column);
+    if (isGeneratedKey(c.field) || !c.field.defaultSql.empty()) continue;  // the database fills these in
+    written.push_back(column);
+    placeholders.push_back(dialect_.placeholder(static_cast<int>(written.size())));
+  }
+  select_ = fmt::format("SELECT {} FROM {} ORDER BY {}", fmt::join(read, ", "), t, dialect_.quoteIdentifier("id"));
+  insert_ = fmt::format("INSERT INTO {} ({}) VALUES ({})", t, fmt::join(written, ", "), fmt::join(placeholders, ", "));
+  delete_ = fmt::format("DELETE FROM {} WHERE {} = {}", t, dialect_.quoteIdentifier("name"), dialect_.placeholder(1));
+  updateChecksum_ = fmt::format("UPDATE {} SET {} = {} WHERE {} = {}", t, dialect_.quoteIdentifier("checksum"),
+                                dialect_.placeholder(1), dialect_.quoteIdentifier("name"), dialect_.placeholder(2));
 }
 
 ExtraColumns TrackingTable::presentIn(Connection& connection, const std::string& table) {
@@ -29,9 +61,14 @@ ExtraColumns TrackingTable::presentIn(Connection& connection, const std::string&
   return {connection.hasColumn(table, "checksum"), connection.hasColumn(table, "execution_ms")};
 }
 
-std::string TrackingTable::addColumnSql(const std::string& column, const char* type) const {
-  return fmt::format("ALTER TABLE {} ADD COLUMN {} {}", dialect_.quoteIdentifier(table_),
-                     dialect_.quoteIdentifier(column), type);
+std::string TrackingTable::addColumnSql(const std::string& column) const {
+  for (const auto& c : trackingColumns()) {
+    if (c.name == column) {
+      return fmt::format("ALTER TABLE {} ADD COLUMN {}", dialect_.quoteIdentifier(table_),
+                         dialect_.columnDefinition(ColumnDef{c.name, c.field, std::nullopt}));
+    }
+  }
+  throw Error(fmt::format("the tracking table has no column '{}'", column));
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include <jsorm/adapter_plugin.hpp>
 #include <jsorm/database.hpp>
 #include <jsorm/error.hpp>
+#include <jsorm/runtime.hpp>
 
 #include <fmt/format.h>
 
@@ -19,11 +20,11 @@ Database open(const ConnectionTarget& target, const RuntimeOptions& options) {
 }
 }  // namespace
 
-Database::Database(std::shared_ptr<Connection> connection) : std::shared_ptr<Connection>(std::move(connection)) {}
+Database::Database(std::shared_ptr<Connection> connection) : connection_(std::move(connection)) {}
 
 Connection& Database::connection() const {
-  if (!*this) throw ConnectionError("this jsorm::Database holds no connection; get one from jsorm::connect(...)");
-  return **this;
+  if (!connection_) throw ConnectionError("this jsorm::Database holds no connection; get one from jsorm::connect(...)");
+  return *connection_;
 }
 
 const Dialect& Database::dialect() const { return connection().dialect(); }

@@ -4,6 +4,8 @@
 
 #include "shared_object.hpp"
 
+#include <dlfcn.h>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -49,31 +51,80 @@ SchemaModule SchemaModule::load(const std::filesystem::path& path) {
     if (entry->magic != JSORM_PLUGIN_MAGIC) continue;
     module.exports_.push_back({entry->name, kindOf(*entry)});
   }
+  // Every source the registry lists must be reachable by its name.
+  const auto& loaded = *std::static_pointer_cast<const boost::dll::shared_library>(module.library_);
+  for (const auto& source : module.exports_) {
+    if (loaded.has(source.name)) continue;
+    throw ModuleError(fmt::format("schema module {} lists a source '{}' in its registry but does not export the symbol "
+                                  "{}; rebuild it with this jsorm's JSORM_EXPORT_SOURCE",
+                                  path.string(), source.name, source.name));
+  }
   // The registry is built by prepending during load: reverse it into declaration order.
   std::reverse(module.exports_.begin(), module.exports_.end());
   return module;
 }
 
+namespace {
+// Whether `address` lies in the shared object that `inModule` (an address in the module)
+// belongs to: an exported symbol is only read as a SourceExport pointer when it and its
+// value are the module's own, so a symbol of the right name but another kind (a function,
+// an int, a libc variable) is refused instead of being dereferenced.
+bool sameObject(const void* address, const void* inModule) {
+  Dl_info where{};
+  Dl_info module{};
+  return address && ::dladdr(address, &where) != 0 && ::dladdr(inModule, &module) != 0 &&
+         where.dli_fbase == module.dli_fbase;
+}
+}  // namespace
+
 const void* SchemaModule::findExport(const std::string& symbol, SourceKind kind) const {
   const auto* info = static_cast<const detail::ModuleInfo*>(info_);
-  std::vector<std::string> available;
+  const auto library = std::static_pointer_cast<const boost::dll::shared_library>(library_);
+  const detail::SourceExport* listed = nullptr;
   for (const auto* entry = info->first; entry; entry = entry->next) {
-    if (entry->magic != JSORM_PLUGIN_MAGIC) continue;
-    if (symbol == entry->name) {
-      if (kindOf(*entry) != kind) {
-        throw ModuleError(fmt::format("'{}' in {} is a {}, not a {}", symbol, path_.string(),
-                                      sourceKindName(kindOf(*entry)), sourceKindName(kind)));
-      }
-      return entry;
+    if (entry->magic == JSORM_PLUGIN_MAGIC && symbol == entry->name) listed = entry;
+  }
+  if (!library->has(symbol)) {
+    if (listed) {
+      throw ModuleError(fmt::format("schema module {} lists a source '{}' in its registry but does not export the "
+                                    "symbol {}; rebuild it with this jsorm's JSORM_EXPORT_SOURCE",
+                                    path_.string(), symbol, symbol));
     }
+    std::vector<std::string> available;
+    for (const auto& e : exports_) {
+      if (e.kind == kind) available.push_back(e.name);
+    }
+    throw ModuleError(fmt::format("schema module {} exports no {} named '{}'; {}", path_.string(), sourceKindName(kind),
+                                  symbol,
+                                  available.empty() ? std::string("it exports none")
+                                                    : fmt::format("it exports: {}", fmt::join(available, ", "))));
   }
-  for (const auto& e : exports_) {
-    if (e.kind == kind) available.push_back(e.name);
+  // The symbol's value: the address of the source's SourceExport (JSORM_EXPORT_SOURCE).
+  const auto* slot = &library->get<const detail::SourceExport*>(symbol);
+  // Both the symbol and what it points at must be the module's own (a dependency may
+  // export a symbol of that name too).
+  const detail::SourceExport* entry = sameObject(slot, info_) && sameObject(*slot, info_) ? *slot : nullptr;
+  if (!entry || entry->magic != JSORM_PLUGIN_MAGIC) {
+    throw ModuleError(fmt::format("'{}' in {} is not a jsorm source (the symbol was not made by JSORM_EXPORT_SOURCE "
+                                  "or JSORM_EXPORT_GENERATE_SOURCE)",
+                                  symbol, path_.string()));
   }
-  throw ModuleError(fmt::format("schema module {} exports no {} named '{}'; {}", path_.string(), sourceKindName(kind),
-                                symbol,
-                                available.empty() ? std::string("it exports none")
-                                                  : fmt::format("it exports: {}", fmt::join(available, ", "))));
+  if (entry->abiVersion != JSORM_ABI_VERSION) {
+    throw ModuleError(fmt::format("source '{}' in {} was built for jsorm ABI {} but this jsorm {} has ABI {}; rebuild "
+                                  "the module against jsorm {}",
+                                  symbol, path_.string(), entry->abiVersion, JSORM_VERSION_STRING, JSORM_ABI_VERSION,
+                                  JSORM_VERSION_STRING));
+  }
+  if (entry != listed) {
+    throw ModuleError(fmt::format("schema module {} exports the symbol {} but its registry does not list that source; "
+                                  "export sources only with JSORM_EXPORT_SOURCE and rebuild it",
+                                  path_.string(), symbol));
+  }
+  if (kindOf(*entry) != kind) {
+    throw ModuleError(fmt::format("'{}' in {} is a {}, not a {}", symbol, path_.string(), sourceKindName(kindOf(*entry)),
+                                  sourceKindName(kind)));
+  }
+  return entry;
 }
 
 namespace {

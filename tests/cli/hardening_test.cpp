@@ -588,3 +588,31 @@ TEST_CASE("migrate:generate refuses models that migrate would refuse, and writes
   CHECK_FALSE(std::filesystem::exists(f.dir.file("schema.json")));
   CHECK(filesIn(f.dir.file("migrations"), ".cpp").empty());
 }
+
+// --- sources are resolved by their symbol ---------------------------------------------
+
+TEST_CASE("a source is found by its exported symbol and checked against the registry", "[bad-input][module]") {
+  CliFixture f;
+  const std::string odd = kFixtureDir + "/libfixture_odd_symbols.so";
+  REQUIRE_OK(f.jsorm({"migrate:status", odd, "goodSource", "--url", "sqlite:" + f.db}));
+  // The dynamic linker's own trace shows the lookup of the symbol in the module.
+  const auto traced = f.jsorm({"migrate:status", odd, "goodSource", "--url", "sqlite:" + f.db}, {{"LD_DEBUG", "symbols"}});
+  bool lookedUpInModule = false;
+  std::istringstream trace(traced.err);
+  for (std::string line; std::getline(trace, line);) {
+    lookedUpInModule |= contains(line, "symbol=goodSource;") && contains(line, "libfixture_odd_symbols.so");
+  }
+  CHECK(lookedUpInModule);
+  const auto unlisted = f.jsorm({"migrate", odd, "unlistedSource"});
+  CHECK_ONE_ERROR_LINE(unlisted, 4);
+  CHECK(contains(unlisted.err, "registry does not list that source"));
+  for (const std::string symbol : {"functionSource", "textSource", "jsorm_module_info", "malloc", "environ"}) {
+    const auto r = f.jsorm({"migrate", odd, symbol});
+    INFO(symbol);
+    CHECK_ONE_ERROR_LINE(r, 4);
+    CHECK((contains(r.err, "is not a jsorm source") || contains(r.err, "exports no migration source")));
+  }
+  const auto listedOnly = f.jsorm({"migrate:status", kFixtureDir + "/libfixture_odd_registry.so", "goodSource"});
+  CHECK_ONE_ERROR_LINE(listedOnly, 4);
+  CHECK(contains(listedOnly.err, "lists a source 'listedOnly' in its registry but does not export the symbol"));
+}

@@ -21,9 +21,17 @@ expect() {  # expect WHAT ACTUAL EXPECTED
 step "install to a prefix"
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 
-step "build the example schema module out of tree"
-cmake -S "$src/examples/roles_users" -B "$work/example" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+step "build the example schema module out of tree, with no Boost flags"
+! grep -i boost "$work/prefix/lib/cmake/jsorm/"*.cmake || fail "the installed package still drags Boost into its consumers"
+cmake -S "$src/examples/roles_users" -B "$work/example" -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 cmake --build "$work/example" -j2 >/dev/null
+! grep -i boost "$work/example/compile_commands.json" || fail "a schema module is compiled with Boost flags"
+
+step "each source is a dynamic symbol of the module, found even when stripped"
+nm -D --defined-only "$work/example/libroles_users.so" | grep >/dev/null -w ormSource || fail "nm -D lacks ormSource"
+nm -D --defined-only "$work/example/libroles_users.so" | grep >/dev/null -w generateSource \
+  || fail "nm -D lacks generateSource"
 step "build the sqlfile adapter out of tree"
 cmake -S "$src/examples/sqlfile_adapter" -B "$work/sqlfile" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/sqlfile" -j2 >/dev/null
@@ -35,7 +43,7 @@ step "move the prefix: it must run from anywhere without LD_LIBRARY_PATH"
 mkdir -p "$work/elsewhere"
 mv "$work/prefix" "$work/elsewhere/jsorm"
 jsorm="$work/elsewhere/jsorm/bin/jsorm"
-"$jsorm" --version | grep >/dev/null "jsorm 0.1.0 (plugin ABI 1)" || fail "jsorm --version from the moved prefix"
+"$jsorm" --version | grep >/dev/null "jsorm 0.2.0 (plugin ABI 2)" || fail "jsorm --version from the moved prefix"
 module="$work/example/libroles_users.so"
 "$jsorm" migrate "$module" ormSource --url "sqlite:$work/app.db"
 expect "applied migrations" "$(sqlite3 "$work/app.db" 'SELECT COUNT(*) FROM jsorm_migrations')" 2
@@ -65,7 +73,7 @@ step "the Debian package unpacks and runs"
 deb="$(ls "$work"/deb/*.deb)"
 dpkg-deb --field "$deb" Depends | grep >/dev/null libpq5 || fail "the .deb does not depend on libpq5"
 dpkg -x "$deb" "$work/root"
-"$work/root/usr/bin/jsorm" --version | grep >/dev/null "plugin ABI 1" || fail "jsorm --version from the unpacked .deb"
+"$work/root/usr/bin/jsorm" --version | grep >/dev/null "plugin ABI 2" || fail "jsorm --version from the unpacked .deb"
 "$work/root/usr/bin/jsorm" migrate "$module" ormSource --url "sqlite:$work/deb.db" >/dev/null
 expect "applied by the .deb's jsorm" "$(sqlite3 "$work/deb.db" 'SELECT COUNT(*) FROM jsorm_migrations')" 2
 

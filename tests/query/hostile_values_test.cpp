@@ -130,3 +130,25 @@ TEST_CASE("an 'in' list works up to the parameter limit and is a QueryError past
   for (int i = 0; i < 70000; ++i) huge.push_back(i);
   CHECK_THROWS_AS(f.db.get(Team, {{"where", {{"id", {{"in", huge}}}}}}), QueryError);
 }
+
+TEST_CASE("a decimal reads back with every digit the database kept") {
+  const Model Ledger = defineModel("ledger", {{"id", t.number().primary()},
+                                              {"amount", t.decimal(40, 2)},
+                                              {"small", t.decimal(10, 2).optional()}});
+  QueryFixture f({Ledger});
+  f.db.insert(Ledger, {{"amount", "12345678901234.25"}, {"small", "12345678.91"}});
+  auto row = f.db.first(Ledger);
+  CHECK(row->decimal("amount") == "12345678901234.25");
+  CHECK(row->decimal("small") == "12345678.91");
+  CHECK(row->real("small") == 12345678.91);
+  if (f.scratch.isPostgres()) {
+    // 40 digits: PostgreSQL keeps them all, and so does the row (a double would keep 15).
+    const std::string wide = "12345678901234567890123456789012345678.25";
+    f.db.insert(Ledger, {{"amount", wide}});
+    row = f.db.first(Ledger, {{"where", {{"amount", wide}}}});
+    REQUIRE(row);
+    CHECK(row->decimal("amount") == wide);
+    CHECK(row->toJson()["amount"] == wide);
+    CHECK(row->real("amount") == Approx(1.2345678901234568e37));
+  }
+}

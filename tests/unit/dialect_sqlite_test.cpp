@@ -358,6 +358,6 @@ TEST_CASE("SQLite creates the tracking table with jsorm's columns") {
   CHECK(sqlite.createTrackingTable("jsorm_migrations") ==
         "CREATE TABLE IF NOT EXISTS \"jsorm_migrations\" (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT, "
         "\"name\" TEXT NOT NULL UNIQUE, \"batch\" INTEGER NOT NULL, "
-        "\"applied_at\" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, \"checksum\" TEXT, \"execution_ms\" INTEGER)");
+        "\"applied_at\" TIMESTAMP NOT NULL DEFAULT (CURRENT_TIMESTAMP), \"checksum\" TEXT, \"execution_ms\" INTEGER)");
   CHECK_THAT(sqlite.createTrackingTable("my\"migrations"), Contains("CREATE TABLE IF NOT EXISTS \"my\"\"migrations\" ("));
 }

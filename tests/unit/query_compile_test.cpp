@@ -51,11 +51,12 @@ TEST_CASE("get renders select, where, orderBy, limit and offset with numbered pl
                     R"(ORDER BY "name" DESC NULLS FIRST, "id" ASC NULLS LAST LIMIT ?3 OFFSET ?4)");
 }
 
-TEST_CASE("offset without limit gets LIMIT -1 on SQLite only") {
-  CHECK(compileSelect(User, {{"select", {"id"}}, {"offset", 5}}, sqliteDialect()).sql ==
-        R"(SELECT "id" FROM "users" LIMIT -1 OFFSET ?1)");
+TEST_CASE("offset without limit gets the largest limit, which both databases read as none") {
+  const auto sqlite = compileSelect(User, {{"select", {"id"}}, {"offset", 5}}, sqliteDialect());
+  CHECK(sqlite.sql == R"(SELECT "id" FROM "users" LIMIT ?1 OFFSET ?2)");
+  CHECK(sqlite.params.at(0) == Value{std::int64_t{9223372036854775807}});
   CHECK(compileSelect(User, {{"select", {"id"}}, {"offset", 5}}, postgresDialect()).sql ==
-        R"(SELECT "id" FROM "users" OFFSET $1)");
+        R"(SELECT "id" FROM "users" LIMIT $1 OFFSET $2)");
 }
 
 TEST_CASE("every where operator renders its SQL") {

@@ -38,7 +38,9 @@ class JSORM_API Dialect {
   /// The placeholder for the n-th bound parameter, counted from 1.
   virtual std::string placeholder(int index) const = 0;
 
-  virtual std::string columnType(const ColumnDef& column) const = 0;
+  /// The column type: the SQL types both built-in dialects share, which a dialect
+  /// overrides only where it differs (SQLite's TEXT for json and uuid, PostgreSQL's JSONB).
+  virtual std::string columnType(const ColumnDef& column) const;
   virtual std::string columnDefinition(const ColumnDef& column) const;
   /// What follows the type of a primary-key column (" PRIMARY KEY" by default).
   virtual std::string primaryKeyClause(const ColumnDef& column) const;
@@ -60,8 +62,9 @@ class JSORM_API Dialect {
   virtual std::vector<Statement> dropAllTables(const std::vector<std::string>& tables) const = 0;
 
   /// CREATE TABLE IF NOT EXISTS for the tracking table with jsorm's columns
-  /// (id, name, batch, applied_at) plus checksum and execution_ms.
-  virtual std::string createTrackingTable(const std::string& table) const = 0;
+  /// (id, name, batch, applied_at) plus checksum and execution_ms, each rendered by
+  /// columnDefinition from the table's one definition.
+  virtual std::string createTrackingTable(const std::string& table) const;
 
  protected:
   std::string tableBody(const TableDef& table) const;

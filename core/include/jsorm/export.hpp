@@ -7,8 +7,6 @@
 #include <algorithm>
 #include <vector>
 
-#include <boost/dll/alias.hpp>
-
 JSORM_NAMESPACE_BEGIN
 namespace detail {
 
@@ -66,13 +64,20 @@ extern "C" JSORM_API __attribute__((used)) inline const ::jsorm::detail::ModuleI
   return &::jsorm::detail::moduleInfo();
 }
 
+/// The source under its own name in the dynamic symbol table, where the host finds it with
+/// dlsym (which works on stripped modules), in section jsormsrc (so listing tools find
+/// every source). Its value points at the source's SourceExport.
+#define JSORM_DETAIL_EXPORT_SYMBOL(SYMBOL, ENTRY)                                                      \
+  extern "C" JSORM_API __attribute__((section("jsormsrc"), used)) const ::jsorm::detail::SourceExport* SYMBOL = \
+      &ENTRY;
+
 #define JSORM_DETAIL_EXPORT(SYMBOL, KIND, RESULT, MIGRATION_FN, GENERATE_FN)                                   \
   static RESULT jsormMake_##SYMBOL();                                                                          \
   static ::jsorm::detail::SourceExport jsormExport_##SYMBOL{                                                   \
       JSORM_PLUGIN_MAGIC, JSORM_STAMPED_ABI_VERSION, ::jsorm::detail::ExportKind::KIND, #SYMBOL, MIGRATION_FN, \
       GENERATE_FN,        nullptr};                                                                            \
   static const ::jsorm::detail::SourceRegistrar jsormRegistrar_##SYMBOL{jsormExport_##SYMBOL};                \
-  BOOST_DLL_ALIAS_SECTIONED(jsormExport_##SYMBOL, SYMBOL, jsormsrc)                                           \
+  JSORM_DETAIL_EXPORT_SYMBOL(SYMBOL, jsormExport_##SYMBOL)                                                      \
   static RESULT jsormMake_##SYMBOL()
 
 /// Exports a migration source under SYMBOL: `JSORM_EXPORT_SOURCE(ormSource) { return ...; }`.

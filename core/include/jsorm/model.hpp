@@ -55,6 +55,18 @@ struct FieldSpec {
   std::string referencesColumn;
 };
 
+/// The VARCHAR length of `string()` when no length is given.
+inline constexpr int kDefaultStringLength = 255;
+
+/// The length a string field's column has: its own, else kDefaultStringLength.
+inline int stringLength(const FieldSpec& f) noexcept { return f.length > 0 ? f.length : kDefaultStringLength; }
+
+/// Whether the database fills the column in: a number or bigint primary key (identity on
+/// PostgreSQL, the rowid on SQLite).
+inline bool isGeneratedKey(const FieldSpec& f) noexcept {
+  return f.primary && (f.type == FieldType::Number || f.type == FieldType::BigInt);
+}
+
 /// A field declaration; modifiers return a modified copy so they chain.
 class JSORM_API Field {
  public:
@@ -148,12 +160,13 @@ class JSORM_API Model {
   std::shared_ptr<const ModelData> data_;
 };
 
-/// One `{"name", field}` entry of a braced field list given to defineModel. It refers to
-/// the name and the field, which live until the end of the full-expression that calls
-/// defineModel; defineModel copies both.
+/// One `{"name", field}` entry of a braced field list given to defineModel. The field is
+/// held by value (built in place from the braced entry, so it costs no copy), so an entry
+/// kept beyond the list never dangles; the name is a view of a string literal or of a
+/// string that outlives the call.
 struct FieldEntry {
   std::string_view name;
-  const Field& field;
+  Field field;
 };
 
 /// Defines a model. Never throws: mistakes surface when the migration source is validated.

@@ -31,7 +31,11 @@ class JSORM_API Row {
   CellType type(std::string_view field) const;
 
   std::int64_t integer(std::string_view field) const;
+  /// A real or decimal field as a double (a decimal of more than 15 digits loses some).
   double real(std::string_view field) const;
+  /// A decimal field's exact digits as the database returned them ("12345678901234567890.25"
+  /// on PostgreSQL and SQLite alike), or a real field's shortest exact spelling.
+  std::string decimal(std::string_view field) const;
   std::string text(std::string_view field) const;
   bool boolean(std::string_view field) const;
   /// `YYYY-MM-DD HH:MM:SS[.ffffff]` as stored.

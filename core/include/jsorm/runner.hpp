@@ -3,6 +3,7 @@
 
 #include <jsorm/adapter.hpp>
 #include <jsorm/api.hpp>
+#include <jsorm/checksum.hpp>
 #include <jsorm/source.hpp>
 
 #include <chrono>
@@ -112,8 +113,5 @@ class JSORM_API Runner {
   RunObserver defaultObserver_;
 };
 
-/// A migration's checksum: a hash of its normalised steps (up and down), so a rebuild or a
-/// reformat of the source does not change it.
-JSORM_API std::string checksum(const Migration& migration);
 
 JSORM_NAMESPACE_END

@@ -8,7 +8,7 @@
 #include <jsorm/model.hpp>
 #include <jsorm/query.hpp>
 #include <jsorm/row.hpp>
-#include <jsorm/runtime.hpp>
+#include <jsorm/runtime_options.hpp>
 #include <jsorm/source.hpp>
 
 #include <nlohmann/json.hpp>
@@ -23,21 +23,27 @@
 
 JSORM_NAMESPACE_BEGIN
 
-/// A connection plus model-checked queries. It is the shared connection handle
-/// `jsorm::connect` has always returned (`db->execute(sql)` still reaches the Connection);
-/// copies share the connection and its transaction.
+/// A connection plus model-checked queries. It owns a share of the connection that
+/// `jsorm::connect` opened: copies share the connection and its transaction, and
+/// `db->execute(sql)` reaches the raw Connection.
 ///
 /// Queries are JSON objects, written as initializer lists or passed as nlohmann::json:
 /// `db.get(User, {{"where", {{"active", true}}}, {"orderBy", "name"}, {"limit", 10}})`.
-class JSORM_API Database : public std::shared_ptr<Connection> {
+class JSORM_API Database {
  public:
   using Query = nlohmann::json;
 
   Database() = default;
   explicit Database(std::shared_ptr<Connection> connection);
 
-  /// The shared_ptr's own get(), for code that holds the connection.
-  using std::shared_ptr<Connection>::get;
+  /// The raw connection: `db->execute(sql)`, `db->query(sql, params)`.
+  Connection* operator->() const { return &connection(); }
+  Connection& operator*() const { return connection(); }
+  /// Whether this handle holds a connection.
+  explicit operator bool() const noexcept { return connection_ != nullptr; }
+  /// The connection as a shared handle, for code that keeps it beyond this Database.
+  std::shared_ptr<Connection> shared() const noexcept { return connection_; }
+  operator std::shared_ptr<Connection>() const noexcept { return connection_; }
 
   /// Rows matching `{select, where, orderBy, limit, offset}` (every key optional).
   std::vector<Row> get(const Model& model, const Query& query = Query::object()) const;
@@ -69,6 +75,7 @@ class JSORM_API Database : public std::shared_ptr<Connection> {
 
   ResultSet run(const BoundStatement& statement) const;
 
+  std::shared_ptr<Connection> connection_;
   std::shared_ptr<int> depth_ = std::make_shared<int>(0);
 };
 

@@ -3,7 +3,9 @@
 
 #include <jsorm/adapter.hpp>
 #include <jsorm/api.hpp>
+#include <jsorm/database.hpp>
 #include <jsorm/runner.hpp>
+#include <jsorm/runtime_options.hpp>
 #include <jsorm/source.hpp>
 
 #include <memory>
@@ -11,15 +13,6 @@
 #include <vector>
 
 JSORM_NAMESPACE_BEGIN
-
-struct RuntimeOptions {
-  /// Replaces the source's connection (`sqlite:path`, `postgres://...`); its scheme may
-  /// switch the adapter.
-  std::string url;
-  /// Searched before $JSORM_ADAPTER_PATH and the installation's adapter folder.
-  std::vector<std::string> adapterPath;
-  RunOptions run;
-};
 
 /// Which plugin serves a connection, and how to reach it.
 struct ConnectionTarget {
@@ -44,7 +37,3 @@ JSORM_API RunResult migrate(const MigrationSource& source, const RuntimeOptions&
 JSORM_API RunResult migrateDown(const MigrationSource& source, const RuntimeOptions& options = {});
 
 JSORM_NAMESPACE_END
-
-// connect(...) returns a Database, which needs RuntimeOptions above; included last so that
-// either header may be included first.
-#include <jsorm/database.hpp>
