@@ -1,5 +1,5 @@
 #pragma once
-// The documented exit codes of `jsorm` (README "Exit codes"). Never renumber one.
+// The documented exit codes of `jsorm` (docs/cli.md, "Exit codes"). Never renumber one.
 
 namespace jsorm::cli {
 

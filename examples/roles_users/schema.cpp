@@ -29,10 +29,12 @@ AdapterDescriptor database() {
 }
 }  // namespace
 
+// The hand-written history first, then every migration `jsorm migrate:generate` wrote into
+// migrations/ (registered by JSORM_MIGRATION), ordered by their timestamped names.
 JSORM_EXPORT_SOURCE(ormSource) {
   return defineMigrationSource({
       .adapter = database(),
-      .migrations = {initRolesAndUsers, addUserTimezone},
+      .migrations = withRegisteredMigrations({initRolesAndUsers, addUserTimezone}),
       .migrationTable = "jsorm_migrations",
   });
 }

@@ -4,6 +4,8 @@
 
 #include "shared_object.hpp"
 
+#include <cstdint>
+#include <cstring>
 #include <dlfcn.h>
 
 #include <fmt/format.h>
@@ -75,6 +77,10 @@ bool sameObject(const void* address, const void* inModule) {
   return address && ::dladdr(address, &where) != 0 && ::dladdr(inModule, &module) != 0 &&
          where.dli_fbase == module.dli_fbase;
 }
+template <class T>
+bool aligned(const void* address) {
+  return reinterpret_cast<std::uintptr_t>(address) % alignof(T) == 0;
+}
 }  // namespace
 
 const void* SchemaModule::findExport(const std::string& symbol, SourceKind kind) const {
@@ -100,10 +106,16 @@ const void* SchemaModule::findExport(const std::string& symbol, SourceKind kind)
                                                     : fmt::format("it exports: {}", fmt::join(available, ", "))));
   }
   // The symbol's value: the address of the source's SourceExport (JSORM_EXPORT_SOURCE).
-  const auto* slot = &library->get<const detail::SourceExport*>(symbol);
-  // Both the symbol and what it points at must be the module's own (a dependency may
-  // export a symbol of that name too).
-  const detail::SourceExport* entry = sameObject(slot, info_) && sameObject(*slot, info_) ? *slot : nullptr;
+  // Read as bytes first: a symbol of another kind (a function) need not be aligned as a
+  // pointer is. Both the symbol and what it points at must be the module's own (a
+  // dependency may export a symbol of that name too).
+  const void* slot = &library->get<const char>(symbol);
+  const detail::SourceExport* entry = nullptr;
+  if (sameObject(slot, info_) && aligned<const detail::SourceExport*>(slot)) {
+    const detail::SourceExport* value = nullptr;
+    std::memcpy(&value, slot, sizeof value);
+    if (sameObject(value, info_) && aligned<detail::SourceExport>(value)) entry = value;
+  }
   if (!entry || entry->magic != JSORM_PLUGIN_MAGIC) {
     throw ModuleError(fmt::format("'{}' in {} is not a jsorm source (the symbol was not made by JSORM_EXPORT_SOURCE "
                                   "or JSORM_EXPORT_GENERATE_SOURCE)",

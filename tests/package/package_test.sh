@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs jsorm to a prefix, builds the example schema module, the sqlfile adapter and the
-# adapter skeleton out of tree with find_package(jsorm) (the README's snippets), moves the
-# prefix elsewhere and migrates from there; checks a stripped install and the .deb too.
+# adapter skeleton out of tree with find_package(jsorm) (the snippets in docs/packaging.md
+# and docs/adapters.md), moves the prefix elsewhere and migrates from there; checks a
+# stripped install and the .deb too.
 #   package_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 # Checks below pipe a command into `grep >/dev/null`, never `grep -q`: -q exits at the first

@@ -1,6 +1,6 @@
 // The query examples run as programs against each database: the roles-and-users database
-// as `jsorm migrate` leaves it, and a database made by plain SQL. The README quotes the
-// first example; a test keeps the two identical.
+// as `jsorm migrate` leaves it, and a database made by plain SQL. docs/models.md quotes
+// the first example; a test keeps the two identical.
 #include "../integration/test_database.hpp"
 #include "process.hpp"
 
@@ -90,7 +90,7 @@ std::string readmeSnippet(const std::string& readme) {
 }
 }  // namespace
 
-TEST_CASE("the README's query snippet is the tested example, line for line", "[sqlite]") {
+TEST_CASE("docs/models.md's query snippet is the tested example, line for line", "[sqlite]") {
   const std::string snippet = readmeSnippet(readFile(JSORM_README));
   const std::string example = exampleRegion(readFile(JSORM_QUERY_APP_SOURCE));
   CHECK(snippet == example);

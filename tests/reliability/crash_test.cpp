@@ -153,9 +153,10 @@ void killDuringRollback(bool postgres) {
 }
 
 // `.transaction = false` gives up the guarantee on purpose: statements commit one by one and
-// the tracking row is written last. What a kill leaves, checked here and documented in the
-// README: the tracked migrations are whole and a prefix of the source; the one migration
-// that was running may be partly or wholly applied but is not tracked; nothing after it ran.
+// the tracking row is written last. What a kill leaves, checked here and documented in
+// docs/reliability.md: the tracked migrations are whole and a prefix of the source; the one
+// migration that was running may be partly or wholly applied but is not tracked; nothing
+// after it ran.
 // A rerun then stops at that migration (exit 7, naming it) until someone removes its
 // remains; after that the rerun gives the clean schema.
 void killDuringNonTransactional(bool postgres) {
@@ -200,7 +201,7 @@ void killDuringNonTransactional(bool postgres) {
       CHECK_ONE_ERROR_LINE(rerun, 7);
       CHECK(contains(rerun.err, "'" + migrationName(done + 1) + "'"));
       CHECK(db.tracked().size() == tracked.size());
-      // The manual recovery the README describes: remove the remains, run again.
+      // The manual recovery docs/reliability.md describes: remove the remains, run again.
       db.connection()->execute("DROP TABLE \"" + tableName(done + 1) + "\"");
       REQUIRE_OK(db.run("migrate", "nonTransactionalSource"));
     } else {

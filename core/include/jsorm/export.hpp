@@ -67,9 +67,10 @@ extern "C" JSORM_API __attribute__((used)) inline const ::jsorm::detail::ModuleI
 /// The source under its own name in the dynamic symbol table, where the host finds it with
 /// dlsym (which works on stripped modules), in section jsormsrc (so listing tools find
 /// every source). Its value points at the source's SourceExport.
-#define JSORM_DETAIL_EXPORT_SYMBOL(SYMBOL, ENTRY)                                                      \
-  extern "C" JSORM_API __attribute__((section("jsormsrc"), used)) const ::jsorm::detail::SourceExport* SYMBOL = \
-      &ENTRY;
+#define JSORM_DETAIL_EXPORT_SYMBOL(SYMBOL, ENTRY)                                                        \
+  extern "C" {                                                                                           \
+  JSORM_API __attribute__((section("jsormsrc"), used)) const ::jsorm::detail::SourceExport* SYMBOL = &ENTRY; \
+  }
 
 #define JSORM_DETAIL_EXPORT(SYMBOL, KIND, RESULT, MIGRATION_FN, GENERATE_FN)                                   \
   static RESULT jsormMake_##SYMBOL();                                                                          \
