@@ -1,4 +1,4 @@
-// libFuzzer target: the generator's snapshot parser (core/src/snapshot_json.cpp).
+// libFuzzer target: the generator's snapshot parser (core/src/snapshot_read.cpp and snapshot_write.cpp).
 // A snapshot file is user-editable; any content must either parse or throw a jsorm::Error
 // naming the file. What parses must also survive a write/read round trip unchanged, or
 // migrate:generate would see phantom changes after rewriting the snapshot.
