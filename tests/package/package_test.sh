@@ -29,6 +29,23 @@ cmake -S "$src/examples/roles_users" -B "$work/example" -DCMAKE_PREFIX_PATH="$wo
 cmake --build "$work/example" -j2 >/dev/null
 ! grep -i boost "$work/example/compile_commands.json" || fail "a schema module is compiled with Boost flags"
 
+step "the README's schema module compiles against the installed package and lists its source"
+mkdir -p "$work/readme"
+# The first C++ block after "## A schema module", as a user would copy it.
+awk '/^## A schema module/ { section = 1 } section && /^```cpp/ { copying = 1; next }
+     copying && /^```/ { exit } copying { print }' "$src/README.md" >"$work/readme/schema.cpp"
+grep >/dev/null "JSORM_EXPORT_SOURCE(ormSource)" "$work/readme/schema.cpp" || fail "no schema module snippet in README.md"
+cat >"$work/readme/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.25)
+project(readme_schema LANGUAGES CXX)
+find_package(jsorm 0.2 REQUIRED)
+jsorm_add_schema_module(readme_schema SOURCES schema.cpp)
+CMAKE
+cmake -S "$work/readme" -B "$work/readme/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/readme/build" -j2 >/dev/null || fail "the README's schema module does not compile"
+"$work/prefix/bin/jsorm" inspect "$work/readme/build/libreadme_schema.so" | grep >/dev/null ormSource \
+  || fail "the README's schema module does not export ormSource"
+
 step "each source is a dynamic symbol of the module, found even when stripped"
 nm -D --defined-only "$work/example/libroles_users.so" | grep >/dev/null -w ormSource || fail "nm -D lacks ormSource"
 nm -D --defined-only "$work/example/libroles_users.so" | grep >/dev/null -w generateSource \
