@@ -72,15 +72,4 @@ struct Command {
 /// Every command, in the order `jsorm --help` lists them.
 const std::vector<Command>& commands();
 
-int runMigrate(Invocation& invocation);
-int runMigrateUp(Invocation& invocation);
-int runMigrateDown(Invocation& invocation);
-int runStatus(Invocation& invocation);
-int runInspect(Invocation& invocation);
-int runAdapters(Invocation& invocation);
-int runFresh(Invocation& invocation);
-int runRollback(Invocation& invocation);
-int runRepair(Invocation& invocation);
-int runGenerate(Invocation& invocation);
-
 }  // namespace jsorm::cli

@@ -38,4 +38,11 @@ int runAdapters(Invocation& invocation) {
   return 0;
 }
 
+extern const Command adaptersCommand;
+const Command adaptersCommand{
+    "adapters", "List the adapter plugins jsorm can find", "jsorm adapters [options]",
+    "Lists libjsorm_adapter_*.so on the search path: --adapter-path, $JSORM_ADAPTER_PATH, then the\n"
+    "adapters folder of this installation.",
+    kAdapterPathOption | kJsonOption, &runAdapters};
+
 }  // namespace jsorm::cli

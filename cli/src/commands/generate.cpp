@@ -253,4 +253,15 @@ int runGenerate(Invocation& invocation) {
   return kOk;
 }
 
+extern const Command generateCommand;
+const Command generateCommand{
+    "migrate:generate", "Write a migration from the models' changes", "jsorm migrate:generate [MODULE SYMBOL] [options]",
+    "Compares the generate source's models with its snapshot (snapshotPath), classifies each change\n"
+    "safe, review_required or dangerous, writes a timestamped C++ migration into migrations/ and\n"
+    "updates the snapshot. Build the module with jsorm_add_schema_module(... MIGRATIONS_DIR migrations)\n"
+    "and list registeredMigrations() in the source: the next build then picks the file up.\n"
+    "Dangerous changes (dropping tables or columns) are written to a .review file instead, with exit 12,\n"
+    "unless --allow-dangerous is given. Without MODULE SYMBOL the source is [generateSources] in jsorm.toml.",
+    kSourceOptions | kJsonOption | kGenerateOptions, &runGenerate};
+
 }  // namespace jsorm::cli

@@ -31,4 +31,10 @@ int runInspect(Invocation& invocation) {
   return 0;
 }
 
+extern const Command inspectCommand;
+const Command inspectCommand{
+    "inspect", "List the sources a schema module exports", "jsorm inspect MODULE [options]",
+    "Shows the jsorm version and ABI the module was built for, and every exported source.",
+    kJsonOption, &runInspect};
+
 }  // namespace jsorm::cli

@@ -46,4 +46,28 @@ int runMigrateDown(Invocation& invocation) {
   return 0;
 }
 
+extern const Command migrateCommand;
+const Command migrateCommand{
+    "migrate", "Apply every pending migration as one new batch", "jsorm migrate [MODULE SYMBOL] [options]",
+    "Loads the schema module, resolves the exported migration source SYMBOL, and applies its pending\n"
+    "migrations in source order. Each migration runs in its own transaction with its tracking row.\n"
+    "Refuses to run when an applied migration was changed or removed (see migrate:repair).\n"
+    "Without MODULE SYMBOL the source comes from jsorm.toml (see --config, --source).\n"
+    "Example: jsorm migrate ./build/lib/libroles_users.so ormSource --url sqlite:app.db",
+    kSourceOptions | kConnectionOptions | kRunOptions, &runMigrate};
+
+extern const Command migrateUpCommand;
+const Command migrateUpCommand{
+    "migrate:up", "Apply only the next pending migration", "jsorm migrate:up [MODULE SYMBOL] [options]",
+    "Applies the first pending migration as a batch of its own.",
+    kSourceOptions | kConnectionOptions | kRunOptions, &runMigrateUp};
+
+extern const Command migrateDownCommand;
+const Command migrateDownCommand{
+    "migrate:down", "Roll back the last batch", "jsorm migrate:down [MODULE SYMBOL] [options]",
+    "Rolls back every migration of the newest batch, newest first, each in its own transaction.\n"
+    "A migration without `down` is reversed automatically; if one of the batch cannot be reversed,\n"
+    "or is no longer in the source, nothing runs.",
+    kSourceOptions | kConnectionOptions | kRunOptions | kGuarded, &runMigrateDown};
+
 }  // namespace jsorm::cli

@@ -21,4 +21,12 @@ int runRepair(Invocation& invocation) {
   return 0;
 }
 
+extern const Command repairCommand;
+const Command repairCommand{
+    "migrate:repair", "Re-record checksums after a deliberate edit", "jsorm migrate:repair [MODULE SYMBOL] [options]",
+    "Stores the current checksum of every applied migration whose steps changed, and forgets\n"
+    "(deletes the tracking row of) every applied migration the source no longer defines. Nothing\n"
+    "else runs. Use it after reviewing why migrate refused.",
+    kSourceOptions | kConnectionOptions | kRunOptions | kGuarded, &runRepair};
+
 }  // namespace jsorm::cli

@@ -68,4 +68,12 @@ int runStatus(Invocation& invocation) {
   return current ? kOk : kStatusNotCurrent;
 }
 
+extern const Command statusCommand;
+const Command statusCommand{
+    "migrate:status", "List every migration with its state", "jsorm migrate:status [MODULE SYMBOL] [options]",
+    "Lists each migration as applied (with batch and time), pending, changed (applied, but its steps\n"
+    "differ now) or missing (applied, but no longer in the source). Exits 10 unless all are applied\n"
+    "and unchanged, so a deployment can gate on it.",
+    kSourceOptions | kConnectionOptions | kJsonOption | kReadsOnly, &runStatus};
+
 }  // namespace jsorm::cli
