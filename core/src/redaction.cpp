@@ -157,9 +157,7 @@ std::string redactConninfo(std::string_view text, std::vector<std::string>* secr
   }
   return out;
 }
-}  // namespace
 
-namespace {
 bool isUrl(std::string_view text) { return authorityStart(text) != std::string_view::npos; }
 
 // Like libpq, text that is neither a URL nor holds an '=' is a bare name (a database, a path).

@@ -57,7 +57,6 @@ TrackingTable::TrackingTable(const Dialect& dialect, std::string table, ExtraCol
 }
 
 ExtraColumns TrackingTable::presentIn(Connection& connection, const std::string& table) {
-  if (!connection.hasTable(table)) return {};
   return {connection.hasColumn(table, "checksum"), connection.hasColumn(table, "execution_ms")};
 }
 

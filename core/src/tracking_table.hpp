@@ -35,7 +35,7 @@ struct ExtraColumns {
 class TrackingTable {
  public:
   TrackingTable(const Dialect& dialect, std::string table, ExtraColumns present = {});
-  /// The extra columns the live table has (all of them when it does not exist yet).
+  /// The extra columns `table`, which must exist, has.
   static ExtraColumns presentIn(Connection& connection, const std::string& table);
 
   const std::string& table() const noexcept { return table_; }
