@@ -74,6 +74,12 @@ std::string Dialect::createTrackingTable(const std::string& table) const {
   return fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quoteIdentifier(table), fmt::join(columns, ", "));
 }
 
+std::string Dialect::castToText(std::string_view expression) const {
+  return fmt::format("CAST({} AS TEXT)", expression);
+}
+
+std::string Dialect::journaled(std::string_view, std::string_view) const { return {}; }
+
 std::string Dialect::columnType(const ColumnDef& column) const {
   const FieldSpec& f = column.field;
   switch (f.type) {

@@ -176,7 +176,7 @@ BoundStatement compileInsert(const Model& model, const json& row, const Dialect&
   }
   out.sql = "INSERT INTO " + dialect.quoteIdentifier(table.model);
   out.sql += columns.empty()
-                 ? std::string(" DEFAULT VALUES")
+                 ? dialect.defaultValuesClause()
                  : fmt::format(" ({}) VALUES ({})", fmt::join(columns, ", "), fmt::join(placeholders, ", "));
   if (const auto* key = table.primaryKey()) {
     out.sql += " RETURNING " + dialect.quoteIdentifier(key->column);
@@ -201,7 +201,7 @@ BoundStatement compileUpdate(const Model& model, const json& query, const Dialec
   out.sql = fmt::format("UPDATE {} SET {}", dialect.quoteIdentifier(table.model), fmt::join(sets, ", "));
   appendWhere(out, where, binder);
   // One row back per row changed: the count, without a driver-specific "rows affected".
-  out.sql += " RETURNING 1";
+  if (dialect.changedRowsQuery().empty()) out.sql += " RETURNING 1";
   return out;
 }
 
@@ -212,7 +212,7 @@ BoundStatement compileRemove(const Model& model, const json& query, const Dialec
   out.sql = "DELETE FROM " + dialect.quoteIdentifier(out.table->model);
   ParamBinder binder(dialect, out.params);
   appendWhere(out, where, binder);
-  out.sql += " RETURNING 1";
+  if (dialect.changedRowsQuery().empty()) out.sql += " RETURNING 1";
   return out;
 }
 

@@ -19,19 +19,6 @@ int hexValue(char c) {
   return -1;
 }
 
-std::string percentDecoded(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 void addSecret(std::vector<std::string>* secrets, std::string_view raw, std::string decoded) {
   if (!secrets) return;
   if (!raw.empty()) secrets->emplace_back(raw);
@@ -167,6 +154,19 @@ std::string redactAny(std::string_view text, std::vector<std::string>* secrets) 
   return redactConninfo(text, secrets);
 }
 }  // namespace
+
+std::string percentDecoded(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0) {
+      out += static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
 
 std::string redactConnection(std::string_view text) { return redactAny(text, nullptr); }
 

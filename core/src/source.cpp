@@ -37,6 +37,10 @@ AdapterDescriptor sqliteAdapter(SqliteAdapterOptions options) {
   return {"sqlite", std::move(options.name), {{"path", std::move(options.path)}}};
 }
 
+AdapterDescriptor mysqlAdapter(MysqlAdapterOptions options) {
+  return {"mysql", std::move(options.name), {{"url", std::move(options.connectionString)}}};
+}
+
 AdapterDescriptor adapter(std::string plugin, std::map<std::string, Setting> options) {
   std::string name = plugin;
   return {std::move(plugin), std::move(name), std::move(options)};

@@ -44,7 +44,7 @@ TrackingTable::TrackingTable(const Dialect& dialect, std::string table, ExtraCol
     const bool missing = c.extra && !(std::string_view(c.name) == "checksum" ? present_.checksum : present_.executionMs);
     // A missing extra column reads as NULL, so parse() sees the same shape either way; a
     // timestamp reads as text in the database's own spelling.
-    read.push_back(missing ? "NULL" : c.field.type == FieldType::Timestamp ? fmt::format("CAST({} AS TEXT)", column) : column);
+    read.push_back(missing ? "NULL" : c.field.type == FieldType::Timestamp ? dialect_.castToText(column) : column);
     if (isGeneratedKey(c.field) || !c.field.defaultSql.empty()) continue;  // the database fills these in
     written.push_back(column);
     placeholders.push_back(dialect_.placeholder(static_cast<int>(written.size())));

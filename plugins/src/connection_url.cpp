@@ -14,6 +14,7 @@ std::string pluginForUrl(const std::string& url) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.' && c != '_') return {};
   }
   if (scheme == "postgres" || scheme == "postgresql") return "pg";
+  if (scheme == "mariadb") return "mysql";
   return scheme;
 }
 

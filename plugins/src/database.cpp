@@ -86,13 +86,20 @@ std::vector<nlohmann::json> Database::insertMany(const Model& model, const Query
 }
 
 std::int64_t Database::update(const Model& model, const Query& query) const {
-  const BoundStatement statement = compileUpdate(model, query, dialect());
-  return static_cast<std::int64_t>(run(statement).rows.size());
+  return changedRows(compileUpdate(model, query, dialect()));
 }
 
 std::int64_t Database::remove(const Model& model, const Query& query) const {
-  const BoundStatement statement = compileRemove(model, query, dialect());
-  return static_cast<std::int64_t>(run(statement).rows.size());
+  return changedRows(compileRemove(model, query, dialect()));
+}
+
+std::int64_t Database::changedRows(const BoundStatement& statement) const {
+  const std::string countQuery = dialect().changedRowsQuery();
+  if (countQuery.empty()) return static_cast<std::int64_t>(run(statement).rows.size());
+  connection().execute(statement.sql, statement.params);
+  const ResultSet result = connection().query(countQuery);
+  if (const auto* n = std::get_if<std::int64_t>(&result.rows.at(0).at(0))) return *n;
+  throw SqlError("the changed-row count is not an integer", countQuery);
 }
 
 TransactionScope::TransactionScope(const Database& database) : database_(database), level_(*database.depth_) {

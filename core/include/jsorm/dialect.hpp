@@ -66,6 +66,25 @@ class JSORM_API Dialect {
   /// columnDefinition from the table's one definition.
   virtual std::string createTrackingTable(const std::string& table) const;
 
+  /// `expression` read as text in the database's own spelling (CAST(... AS TEXT)).
+  virtual std::string castToText(std::string_view expression) const;
+
+  /// Whether DDL takes part in transactions. Where it does not (MySQL, MariaDB), the
+  /// runner journals every statement of a migration as it succeeds, so a migration stopped
+  /// halfway is `partial` and resumes instead of being re-run or left "dirty".
+  virtual bool transactionalDdl() const { return true; }
+  /// One statement followed by the journal insert that records it, as one unit the
+  /// server runs to the end even when the client dies in between (MariaDB's
+  /// `BEGIN NOT ATOMIC ... END`). Empty when the dialect has no such unit: the runner then
+  /// sends the two one after the other.
+  virtual std::string journaled(std::string_view statement, std::string_view journalInsert) const;
+
+  /// What an INSERT of only default values says after the table name.
+  virtual std::string defaultValuesClause() const { return " DEFAULT VALUES"; }
+  /// A query returning how many rows the previous UPDATE or DELETE matched, for a
+  /// database without UPDATE ... RETURNING; empty where RETURNING 1 counts them.
+  virtual std::string changedRowsQuery() const { return {}; }
+
  protected:
   std::string tableBody(const TableDef& table) const;
   std::string createIndexSql(const IndexDef& index) const;
@@ -75,5 +94,9 @@ class JSORM_API Dialect {
 JSORM_API const Dialect& sqliteDialect();
 /// The PostgreSQL dialect (identity columns, jsonb, bytea).
 JSORM_API const Dialect& postgresDialect();
+/// The MySQL / MariaDB dialect (backticks, AUTO_INCREMENT, utf8mb4, DATETIME(6));
+/// statements need MariaDB 10.5+ or MySQL 8 (RETURNING and the journal's compound
+/// statements need MariaDB).
+JSORM_API const Dialect& mysqlDialect();
 
 JSORM_NAMESPACE_END

@@ -31,4 +31,7 @@ JSORM_API std::string ambiguousUserInfo(std::string_view text);
 /// empty when every entry parses. Never quotes the text, which may hold a password.
 JSORM_API std::string conninfoProblem(std::string_view text);
 
+/// `text` with each %XX replaced by the byte it encodes, as URLs spell user info.
+JSORM_API std::string percentDecoded(std::string_view text);
+
 JSORM_NAMESPACE_END

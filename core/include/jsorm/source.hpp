@@ -51,6 +51,11 @@ struct PgAdapterOptions {
   Setting connectionString;  ///< postgres:// URL or libpq conninfo
 };
 
+struct MysqlAdapterOptions {
+  std::string name = "main";
+  Setting connectionString;  ///< mysql:// or mariadb:// URL
+};
+
 struct SqliteAdapterOptions {
   std::string name = "main";
   Setting path;  ///< a file, or ":memory:"
@@ -58,6 +63,8 @@ struct SqliteAdapterOptions {
 
 JSORM_API AdapterDescriptor pgAdapter(PgAdapterOptions options);
 JSORM_API AdapterDescriptor sqliteAdapter(SqliteAdapterOptions options);
+/// MySQL or MariaDB through libjsorm_adapter_mysql.so.
+JSORM_API AdapterDescriptor mysqlAdapter(MysqlAdapterOptions options);
 /// A third-party adapter: loads libjsorm_adapter_<plugin>.so; the option `url` is the connection.
 JSORM_API AdapterDescriptor adapter(std::string plugin, std::map<std::string, Setting> options);
 

@@ -74,6 +74,8 @@ class JSORM_API Database {
   friend class TransactionScope;
 
   ResultSet run(const BoundStatement& statement) const;
+  /// Runs an UPDATE or DELETE and returns how many rows it matched.
+  std::int64_t changedRows(const BoundStatement& statement) const;
 
   std::shared_ptr<Connection> connection_;
   std::shared_ptr<int> depth_ = std::make_shared<int>(0);
