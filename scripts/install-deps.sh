@@ -9,6 +9,9 @@ packages=(
   libpq-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev nlohmann-json3-dev catch2
   postgresql sqlite3
+  # the MySQL adapter and its test servers (scripts/mariadb-test-server.sh,
+  # scripts/galera-test-cluster.sh)
+  mariadb-server mariadb-client libmariadb-dev galera-4 rsync
   # scripts/fuzz.sh: clang and its libFuzzer/ASan runtimes (libclang_rt.fuzzer-x86_64.a)
   clang-14 libclang-rt-14-dev
 )

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: installs dependencies, builds everything with tests, starts a
-# throwaway PostgreSQL on loopback, runs CTest (unit, integration on SQLite and
-# PostgreSQL, CLI process tests, reliability suites), checks that no test password appears
-# in any output, builds everything again under AddressSanitizer + UBSan and runs the suite
-# there, runs each fuzzer briefly, and stops the server again. Extra arguments go to ctest
-# (both runs).
+# The whole test suite: installs dependencies, builds everything with tests, starts
+# throwaway database servers on loopback (PostgreSQL, MariaDB, and a 3-node MariaDB Galera
+# cluster; once, shared by both runs below), runs CTest (unit, integration on SQLite and
+# the servers, CLI process tests, reliability suites), checks that no test password
+# appears in any output, builds everything again under AddressSanitizer + UBSan and runs
+# the suite there, runs each fuzzer briefly, and stops the servers again. Extra arguments
+# go to ctest (both runs).
+#
+# The tests find the servers in JSORM_TEST_PG_URL, JSORM_TEST_MYSQL_URL and
+# JSORM_TEST_GALERA_URLS (three URLs separated by spaces, one per node), and their
+# directories (for `createdb`) in JSORM_TEST_PG_CLUSTER, JSORM_TEST_MYSQL_SERVER and
+# JSORM_TEST_GALERA_CLUSTER.
 #
 #   JSORM_BUILD_DIR=DIR        the normal build (default build/)
 #   JSORM_ASAN_BUILD_DIR=DIR   the sanitizer build (default build-asan/)
@@ -31,20 +37,50 @@ echo "== build ($build)"
 JSORM_TEST_SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 export JSORM_TEST_SECRET
 export JSORM_TEST_PG_PASSWORD="pg-$JSORM_TEST_SECRET"
+export JSORM_TEST_MYSQL_PASSWORD="my-$JSORM_TEST_SECRET"
+export JSORM_TEST_GALERA_PASSWORD="gl-$JSORM_TEST_SECRET"
 
-cluster="$(mktemp -d /tmp/jsorm-pg-XXXXXX)"
-cleanup() { "$root/scripts/pg-test-cluster.sh" stop "$cluster" >/dev/null 2>&1 || true; }
+# The servers' directories, and the scripts that started them, in start order; stopped in
+# reverse order on exit. A directory a start left empty (it failed before making it its
+# own, so `stop` refuses it) is removed too.
+servers=()
+cleanup() {
+  local i script dir
+  for ((i = ${#servers[@]} - 1; i >= 0; i--)); do
+    script=${servers[i]%%:*}
+    dir=${servers[i]#*:}
+    "$root/scripts/$script" stop "$dir" >/dev/null 2>&1 || true
+    rmdir "$dir" 2>/dev/null || true
+  done
+}
 trap cleanup EXIT
-echo "== PostgreSQL (throwaway cluster in $cluster)"
-"$root/scripts/pg-test-cluster.sh" start "$cluster" >/dev/null
-set -a
-# shellcheck disable=SC1091
-. "$cluster/env"
-set +a
-export JSORM_TEST_PG_CLUSTER="$cluster"
 
-[[ "$JSORM_TEST_PG_URL" == *"$JSORM_TEST_SECRET"@* ]] ||
-  { echo "test: the test server's password does not hold this run's secret" >&2; exit 1; }
+# Starts a throwaway server with scripts/$1 in a new directory under /tmp (prefix $2; $3
+# names it), loads its DIR/env into the environment and sets `server_dir`.
+start_server() {
+  local script=$1 prefix=$2 what=$3 phase_started=$SECONDS
+  server_dir="$(mktemp -d "/tmp/jsorm-$prefix-XXXXXX")"
+  servers+=("$script:$server_dir")
+  echo "== $what (throwaway, in $server_dir)"
+  "$root/scripts/$script" start "$server_dir" >/dev/null
+  echo "== $what started in $((SECONDS - phase_started))s"
+  set -a
+  # shellcheck disable=SC1091
+  . "$server_dir/env"
+  set +a
+}
+
+start_server pg-test-cluster.sh pg "PostgreSQL"
+export JSORM_TEST_PG_CLUSTER="$server_dir"
+start_server mariadb-test-server.sh my "MariaDB"
+export JSORM_TEST_MYSQL_SERVER="$server_dir"
+start_server galera-test-cluster.sh gl "MariaDB Galera, 3 nodes"
+export JSORM_TEST_GALERA_CLUSTER="$server_dir"
+
+for url in "$JSORM_TEST_PG_URL" "$JSORM_TEST_MYSQL_URL" $JSORM_TEST_GALERA_URLS; do
+  [[ "$url" == *"$JSORM_TEST_SECRET"@* ]] ||
+    { echo "test: a test server's password does not hold this run's secret (${url%%://*} URL)" >&2; exit 1; }
+done
 
 # Runs ctest in build dir $1 (further arguments go to ctest), keeping its console output,
 # CTest's own log of every test's output, and everything the jsorm processes printed
