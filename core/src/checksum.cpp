@@ -142,6 +142,12 @@ std::string detail::checksumOf(const Steps& up, const Steps* down, bool transact
   return fmt::format("{:016x}", fnv1a64(canonical.str()));
 }
 
+std::string detail::stepChecksum(const Step& step) {
+  Canonical canonical;
+  canonical.steps(Steps{step});
+  return fmt::format("{:016x}", fnv1a64(canonical.str()));
+}
+
 std::string checksum(const Migration& migration) {
   if (migration.down.empty()) return detail::checksumOf(upSteps(migration), nullptr, migration.transaction);
   const Steps down = downSteps(migration);

@@ -13,5 +13,9 @@ namespace detail {
 /// migration has no explicit down.
 std::string checksumOf(const Steps& up, const Steps* down, bool transaction);
 
+/// The checksum of one step, journaled with it on databases without transactional DDL so
+/// that a resumed migration notices a step edited since it ran.
+std::string stepChecksum(const Step& step);
+
 }  // namespace detail
 JSORM_NAMESPACE_END

@@ -1,6 +1,8 @@
 #include <jsorm/error.hpp>
 #include <jsorm/runner.hpp>
 
+#include "checksum.hpp"
+#include "step_journal.hpp"
 #include "tracking_table.hpp"
 
 #include <fmt/format.h>
@@ -18,6 +20,7 @@ const char* migrationStateName(MigrationState state) noexcept {
     case MigrationState::Pending: return "pending";
     case MigrationState::Missing: return "missing";
     case MigrationState::Changed: return "changed";
+    case MigrationState::Partial: return "partial";
   }
   return "unknown";
 }
@@ -75,7 +78,11 @@ Runner::Runner(Connection& connection, const MigrationSource& source, RunOptions
     : Runner(connection, source, options, validate(source)) {}
 
 Runner::Runner(Connection& connection, const MigrationSource& source, RunOptions options, ValidatedSource validated)
-    : connection_(connection), source_(source), options_(options), validated_(std::move(validated)) {
+    : connection_(connection),
+      source_(source),
+      options_(options),
+      validated_(std::move(validated)),
+      journaling_(!connection.dialect().transactionalDdl()) {
   if (!options_.observer) options_.observer = &defaultObserver_;
   if (validated_.checksums.size() != source_.migrations.size()) {
     throw Error(fmt::format("the validation result has {} checksums for {} migrations; pass what validate() returned "
@@ -91,6 +98,12 @@ void Runner::run(const std::string& sql) {
 
 void Runner::ensureTrackingTable() {
   const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
+  if (journaling_) {
+    const detail::StepJournal journal(connection_.dialect(), source_.migrationTable);
+    if (!connection_.hasTable(journal.table())) {
+      for (const Statement& statement : journal.createSql()) run(statement.sql);
+    }
+  }
   if (!connection_.hasTable(source_.migrationTable)) {
     run(tracking.createSql());
     return;
@@ -114,6 +127,185 @@ std::vector<AppliedMigration> Runner::readApplied() {
   return detail::TrackingTable::parse(connection_.query(tracking.selectSql()));
 }
 
+Runner::Journal Runner::readJournal() {
+  if (!journaling_) return {};
+  return detail::StepJournal(connection_.dialect(), source_.migrationTable).read(connection_);
+}
+
+namespace {
+// A failed statement as the one line the CLI prints: the migration, the step, the
+// database's message and the statement.
+MigrationError stepFailure(const Migration& migration, const Steps& steps, std::size_t i, const SqlError& e,
+                           const std::string& sqlText, const std::string& afterwards = {}) {
+  std::string sql = sqlText;
+  std::replace(sql.begin(), sql.end(), '\n', ' ');
+  return MigrationError(migration.name, fmt::format("migration '{}' failed at step {} of {} ({}): {}{} -- statement: {}{}",
+                                                    migration.name, i + 1, steps.size(), steps[i].describe(),
+                                                    e.databaseMessage(),
+                                                    e.sqlState().empty() ? "" : " [" + e.sqlState() + "]", sql,
+                                                    afterwards));
+}
+
+// Trailing blanks and semicolons end a statement that is about to be followed by another.
+std::string_view trimmedStatement(std::string_view sql) {
+  while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
+    sql.remove_suffix(1);
+  }
+  return sql;
+}
+}  // namespace
+
+void Runner::runJournaled(const Migration& migration, const Steps& steps, std::int64_t batch,
+                          const std::string& sum, const detail::MigrationJournal* done) {
+  const Dialect& dialect = connection_.dialect();
+  const detail::StepJournal journal(dialect, source_.migrationTable);
+  const auto started = Clock::now();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const std::string stepSum = detail::stepChecksum(steps[i]);
+    const auto statements = dialect.render(steps[i]);
+    for (std::size_t j = 0; j < statements.size(); ++j) {
+      if (done && done->has(i, j)) continue;
+      const std::string& sql = statements[j].sql;
+      options_.observer->statement(sql);
+      if (options_.dryRun) continue;
+      const std::string record = journal.insertLiteral(migration.name, i, j, stepSum);
+      // Raw SQL may hold statements a compound block cannot (DELIMITER, CREATE PROCEDURE):
+      // it runs on its own, the journal row right after it.
+      const std::string unit =
+          std::holds_alternative<step::RawSql>(steps[i].operation()) ? std::string()
+                                                                      : dialect.journaled(trimmedStatement(sql), record);
+      try {
+        if (unit.empty()) {
+          connection_.execute(sql);
+          connection_.execute(record);
+        } else {
+          connection_.execute(unit);
+        }
+      } catch (const SqlError& e) {
+        throw stepFailure(migration, steps, i, e, sql,
+                          fmt::format("; the migration is partial ({} of {} steps ran and are journaled): fix the "
+                                      "step and run migrate to resume, or migrate:down to undo them",
+                                      i, steps.size()));
+      }
+    }
+  }
+  // The tracking row and the end of the journal in one transaction: DML is transactional.
+  const detail::TrackingTable tracking(dialect, source_.migrationTable);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  options_.observer->statement("BEGIN");
+  if (!options_.dryRun) connection_.begin();
+  try {
+    runBound(tracking.insertSql(), {migration.name, batch, sum, static_cast<std::int64_t>(took.count())});
+    run(journal.deleteLiteral(migration.name));
+    options_.observer->statement("COMMIT");
+    if (!options_.dryRun) connection_.commit();
+  } catch (...) {
+    if (!options_.dryRun) {
+      try {
+        connection_.rollback();
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+}
+
+void Runner::reverseJournaled(const Migration& migration, const detail::MigrationJournal& done) {
+  const Dialect& dialect = connection_.dialect();
+  const detail::StepJournal journal(dialect, source_.migrationTable);
+  const Steps up = upSteps(migration);
+  // Plan first: a step that cannot be reversed stops the rollback before anything runs.
+  std::vector<std::pair<std::size_t, Steps>> plan;
+  for (auto step = done.stepChecksums.rbegin(); step != done.stepChecksums.rend(); ++step) {
+    const std::size_t i = step->first;
+    if (i >= up.size()) {
+      throw MigrationError(migration.name, fmt::format("cannot undo partial migration '{}': the journal lists step {} "
+                                                       "but the migration now has {} steps; restore it",
+                                                       migration.name, i + 1, up.size()));
+    }
+    auto reversed = up[i].reversed();
+    if (!reversed) {
+      throw MigrationError(migration.name,
+                           fmt::format("cannot undo partial migration '{}': its journaled step {} ({}) is not "
+                                       "reversible; undo it by hand, then run migrate:repair",
+                                       migration.name, i + 1, up[i].describe()));
+    }
+    plan.emplace_back(i, std::move(*reversed));
+  }
+  for (const auto& [i, down] : plan) {
+    std::vector<Statement> statements;
+    for (const Step& step : down) {
+      for (auto& statement : dialect.render(step)) statements.push_back(std::move(statement));
+    }
+    const std::string forget = journal.deleteStepLiteral(migration.name, i);
+    for (std::size_t j = 0; j < statements.size(); ++j) {
+      const std::string& sql = statements[j].sql;
+      options_.observer->statement(sql);
+      if (options_.dryRun) continue;
+      const bool last = j + 1 == statements.size();
+      const std::string unit = last ? dialect.journaled(trimmedStatement(sql), forget) : std::string();
+      try {
+        if (!unit.empty()) {
+          connection_.execute(unit);
+        } else {
+          connection_.execute(sql);
+          if (last) connection_.execute(forget);
+        }
+      } catch (const SqlError& e) {
+        throw stepFailure(migration, down, 0, e, sql,
+                          fmt::format("; undoing step {} of partial migration '{}' failed, the journal still lists "
+                                      "it",
+                                      i + 1, migration.name));
+      }
+    }
+    if (statements.empty() && !options_.dryRun) connection_.execute(forget);
+  }
+  if (!options_.dryRun) connection_.execute(journal.deleteLiteral(migration.name));
+}
+
+void Runner::rollBackJournaled(const Migration& migration) {
+  const Dialect& dialect = connection_.dialect();
+  const detail::StepJournal journal(dialect, source_.migrationTable);
+  const detail::TrackingTable tracking(dialect, source_.migrationTable);
+  if (!migration.down.empty()) {
+    // An explicit down was written for the whole migration: it runs as written, and the
+    // tracking row goes once it succeeded.
+    const Steps down = downSteps(migration);
+    runStatements(migration, down);
+    runBound(tracking.deleteSql(), {migration.name});
+    return;
+  }
+  // Turned into a partial migration with every step journaled, in one transaction, then
+  // undone step by step: a kill halfway leaves a partial migration, resumable either way.
+  const Steps up = upSteps(migration);
+  detail::MigrationJournal all;
+  options_.observer->statement("BEGIN");
+  if (!options_.dryRun) connection_.begin();
+  try {
+    runBound(tracking.deleteSql(), {migration.name});
+    for (std::size_t i = 0; i < up.size(); ++i) {
+      const std::string stepSum = detail::stepChecksum(up[i]);
+      all.stepChecksums[i] = stepSum;
+      const auto statements = dialect.render(up[i]);
+      for (std::size_t j = 0; j < statements.size(); ++j) {
+        all.statements.insert({i, j});
+        run(journal.insertLiteral(migration.name, i, j, stepSum));
+      }
+    }
+    options_.observer->statement("COMMIT");
+    if (!options_.dryRun) connection_.commit();
+  } catch (...) {
+    if (!options_.dryRun) {
+      try {
+        connection_.rollback();
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+  reverseJournaled(migration, all);
+}
+
 void Runner::runStatements(const Migration& migration, const Steps& steps) {
   const Dialect& dialect = connection_.dialect();
   for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -125,21 +317,24 @@ void Runner::runStatements(const Migration& migration, const Steps& steps) {
       try {
         run(statement.sql);
       } catch (const SqlError& e) {
-        std::string sql = statement.sql;
-        std::replace(sql.begin(), sql.end(), '\n', ' ');
-        throw MigrationError(migration.name,
-                             fmt::format("migration '{}' failed at step {} of {} ({}): {}{} -- statement: {}",
-                                         migration.name, i + 1, steps.size(), steps[i].describe(),
-                                         e.databaseMessage(), e.sqlState().empty() ? "" : " [" + e.sqlState() + "]", sql));
+        throw stepFailure(migration, steps, i, e, statement.sql);
       }
     }
   }
 }
 
 void Runner::runMigration(const Migration& migration, const Steps& steps, Direction direction, std::int64_t batch,
-                          const std::string& sum) {
+                          const std::string& sum, const detail::MigrationJournal* done) {
   options_.observer->migrationStarted(migration.name, direction);
   const auto started = Clock::now();
+  if (journaling_) {
+    if (direction == Direction::Up) runJournaled(migration, steps, batch, sum, done);
+    else if (done) reverseJournaled(migration, *done);
+    else rollBackJournaled(migration);
+    options_.observer->migrationFinished(
+        migration.name, direction, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
+    return;
+  }
   const bool transactional =
       migration.transaction && std::none_of(steps.begin(), steps.end(), [](const Step& s) { return s.needsNoTransaction(); });
   const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
@@ -183,13 +378,20 @@ void Runner::runMigration(const Migration& migration, const Steps& steps, Direct
 
 RunResult Runner::apply(std::size_t limit, bool fromScratch) {
   std::vector<AppliedMigration> applied;
+  Journal journal;
   if (fromScratch) {
+    if (journaling_) {
+      for (const Statement& statement : detail::StepJournal(connection_.dialect(), source_.migrationTable).createSql()) {
+        run(statement.sql);
+      }
+    }
     run(detail::TrackingTable(connection_.dialect(), source_.migrationTable).createSql());
   } else {
     ensureTrackingTable();
     // Read after taking the lock: another runner may have applied migrations meanwhile.
     applied = readApplied();
-    refuseAlteredHistory(applied);
+    journal = readJournal();
+    refuseAlteredHistory(applied, journal);
   }
   std::set<std::string> done;
   std::int64_t lastBatch = 0;
@@ -203,25 +405,46 @@ RunResult Runner::apply(std::size_t limit, bool fromScratch) {
     if (result.migrations.size() >= limit) break;
     if (done.count(migration.name)) continue;
     if (result.batch == 0) result.batch = lastBatch + 1;
-    runMigration(migration, upSteps(migration), Direction::Up, result.batch, checksumAt(i));
+    const auto partial = journal.find(migration.name);
+    runMigration(migration, upSteps(migration), Direction::Up, result.batch, checksumAt(i),
+                 partial == journal.end() ? nullptr : &partial->second);
     result.migrations.push_back(migration.name);
   }
   return result;
 }
 
-void Runner::refuseAlteredHistory(const std::vector<AppliedMigration>& applied) {
+void Runner::refuseAlteredHistory(const std::vector<AppliedMigration>& applied, const Journal& journal) {
   std::vector<std::string> changed;
   std::vector<std::string> missing;
-  for (const auto& status : statusOf(applied)) {
+  std::map<std::string, const Migration*> byName;
+  for (const auto& migration : source_.migrations) byName[migration.name] = &migration;
+  for (const auto& status : statusOf(applied, journal)) {
     if (status.state == MigrationState::Changed) changed.push_back("'" + status.name + "'");
     if (status.state == MigrationState::Missing) missing.push_back("'" + status.name + "'");
+    if (status.state != MigrationState::Partial) continue;
+    const auto found = byName.find(status.name);
+    if (found == byName.end()) {
+      missing.push_back(fmt::format("'{}' (partial)", status.name));
+      continue;
+    }
+    // Resuming runs the remaining steps after the journaled ones: those must be what ran.
+    const Steps steps = upSteps(*found->second);
+    for (const auto& [step, sum] : journal.at(status.name).stepChecksums) {
+      if (step >= steps.size() || detail::stepChecksum(steps[step]) != sum) {
+        throw MigrationError(
+            status.name,
+            fmt::format("refusing to resume partial migration '{}': its step {} ({}) changed since it ran; restore "
+                        "that step, or undo what ran first (migrate:down, or by hand and then migrate:repair)",
+                        status.name, step + 1, step < steps.size() ? steps[step].describe() : "no longer in it"));
+      }
+    }
   }
   if (changed.empty() && missing.empty()) return;
   std::vector<std::string> parts;
   if (!changed.empty()) parts.push_back(fmt::format("changed since they were applied: {}", fmt::join(changed, ", ")));
   if (!missing.empty()) parts.push_back(fmt::format("applied but no longer in the source: {}", fmt::join(missing, ", ")));
   const std::string first = (changed.empty() ? missing : changed).front();
-  throw MigrationError(first.substr(1, first.size() - 2),
+  throw MigrationError(first.substr(1, first.find('\'', 1) - 1),
                        fmt::format("refusing to migrate: migrations {}; restore them, or run migrate:repair after "
                                    "a deliberate change",
                                    fmt::join(parts, "; ")));
@@ -245,6 +468,8 @@ RunResult Runner::fresh() {
 
 RunResult Runner::migrateDown() {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  // A partial migration is the last thing that ran: undoing it is what down means.
+  if (auto partial = undoPartial(); !partial.migrations.empty()) return partial;
   const auto applied = readApplied();
   if (applied.empty()) return {};
   std::int64_t lastBatch = 0;
@@ -258,13 +483,45 @@ RunResult Runner::migrateDown() {
 
 RunResult Runner::rollback(std::optional<std::size_t> steps) {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  RunResult partial = undoPartial(steps);
+  if (steps) *steps -= std::min(*steps, partial.migrations.size());
   auto applied = readApplied();
   // Newest first: by batch, then by the order they were applied in.
   std::stable_sort(applied.begin(), applied.end(), [](const auto& a, const auto& b) {
     return a.batch != b.batch ? a.batch > b.batch : a.id > b.id;
   });
   if (steps && *steps < applied.size()) applied.resize(*steps);
-  return rollBack(applied);
+  RunResult result = rollBack(applied);
+  partial.migrations.insert(partial.migrations.end(), result.migrations.begin(), result.migrations.end());
+  if (partial.batch == 0) partial.batch = result.batch;
+  return partial;
+}
+
+RunResult Runner::undoPartial(std::optional<std::size_t> limit) {
+  RunResult result;
+  const Journal journal = readJournal();
+  if (journal.empty()) return result;
+  const auto applied = readApplied();
+  std::set<std::string> recorded;
+  for (const auto& row : applied) recorded.insert(row.name);
+  // Newest first, in source order; every partial migration must still be in the source.
+  for (const auto& [name, entry] : journal) {
+    if (recorded.count(name)) continue;
+    if (std::none_of(source_.migrations.begin(), source_.migrations.end(), [&](const auto& m) { return m.name == name; })) {
+      throw MigrationError(name, fmt::format("cannot undo partial migration '{}': the source no longer defines it; "
+                                             "restore it in the schema module, or undo it by hand and run "
+                                             "migrate:repair",
+                                             name));
+    }
+  }
+  for (auto migration = source_.migrations.rbegin(); migration != source_.migrations.rend(); ++migration) {
+    if (limit && result.migrations.size() >= *limit) break;
+    const auto found = journal.find(migration->name);
+    if (found == journal.end() || recorded.count(migration->name)) continue;
+    runMigration(*migration, {}, Direction::Down, 0, {}, &found->second);
+    result.migrations.push_back(migration->name);
+  }
+  return result;
 }
 
 RunResult Runner::rollBack(const std::vector<AppliedMigration>& newestFirst) {
@@ -299,8 +556,11 @@ std::vector<MigrationStatus> Runner::repair() {
   std::vector<MigrationStatus> repaired;
   std::map<std::string, std::size_t> indexOf;
   for (std::size_t i = 0; i < source_.migrations.size(); ++i) indexOf[source_.migrations[i].name] = i;
-  for (auto& status : statusOf(readApplied())) {
-    if (status.state == MigrationState::Changed) {
+  const detail::StepJournal journal(connection_.dialect(), source_.migrationTable);
+  for (auto& status : statusOf(readApplied(), readJournal())) {
+    if (status.state == MigrationState::Partial) {
+      run(journal.deleteLiteral(status.name));
+    } else if (status.state == MigrationState::Changed) {
       runBound(tracking.updateChecksumSql(), {checksumAt(indexOf.at(status.name)), status.name});
     } else if (status.state == MigrationState::Missing) {
       runBound(tracking.deleteSql(), {status.name});
@@ -312,9 +572,9 @@ std::vector<MigrationStatus> Runner::repair() {
   return repaired;
 }
 
-std::vector<MigrationStatus> Runner::status() { return statusOf(readApplied()); }
+std::vector<MigrationStatus> Runner::status() { return statusOf(readApplied(), readJournal()); }
 
-std::vector<MigrationStatus> Runner::statusOf(const std::vector<AppliedMigration>& applied) {
+std::vector<MigrationStatus> Runner::statusOf(const std::vector<AppliedMigration>& applied, const Journal& journal) {
   std::map<std::string, const AppliedMigration*> byName;
   for (const auto& row : applied) byName[row.name] = &row;
 
@@ -329,8 +589,26 @@ std::vector<MigrationStatus> Runner::statusOf(const std::vector<AppliedMigration
       status.applied = *found->second;
       const bool changed = !found->second->checksum.empty() && found->second->checksum != checksumAt(i);
       status.state = changed ? MigrationState::Changed : MigrationState::Applied;
+    } else if (auto partial = journal.find(migration.name); partial != journal.end()) {
+      status.state = MigrationState::Partial;
+      const Steps steps = upSteps(migration);
+      status.stepsTotal = steps.size();
+      const Dialect& dialect = connection_.dialect();
+      for (std::size_t step = 0; step < steps.size(); ++step) {
+        const std::size_t count = dialect.render(steps[step]).size();
+        bool whole = true;
+        for (std::size_t j = 0; j < count; ++j) whole = whole && partial->second.has(step, j);
+        if (whole) ++status.stepsDone;
+      }
     }
     statuses.push_back(std::move(status));
+  }
+  for (const auto& [name, entry] : journal) {
+    if (!inSource.count(name) && !byName.count(name)) {
+      MigrationStatus status{name, MigrationState::Partial, std::nullopt};
+      status.stepsDone = entry.stepChecksums.size();
+      statuses.push_back(std::move(status));
+    }
   }
   for (const auto& row : applied) {
     if (!inSource.count(row.name)) statuses.push_back({row.name, MigrationState::Missing, row});

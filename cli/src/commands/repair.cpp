@@ -9,8 +9,10 @@ int runRepair(Invocation& invocation) {
   session.announce("Repairing the tracking table");
   const auto repaired = session.runner().repair();
   for (const auto& status : repaired) {
-    const bool changed = status.state == MigrationState::Changed;
-    session.out().line(fmt::format("  {} {}", changed ? "re-recorded checksum of" : "forgot missing migration", status.name));
+    const char* what = status.state == MigrationState::Changed   ? "re-recorded checksum of"
+                       : status.state == MigrationState::Partial ? "cleared the step journal of partial migration"
+                                                                 : "forgot missing migration";
+    session.out().line(fmt::format("  {} {}", what, status.name));
   }
   if (repaired.empty()) {
     session.out().line("Nothing to repair: every applied migration matches the source.");
@@ -25,8 +27,10 @@ extern const Command repairCommand;
 const Command repairCommand{
     "migrate:repair", "Re-record checksums after a deliberate edit", "jsorm migrate:repair [MODULE SYMBOL] [options]",
     "Stores the current checksum of every applied migration whose steps changed, and forgets\n"
-    "(deletes the tracking row of) every applied migration the source no longer defines. Nothing\n"
-    "else runs. Use it after reviewing why migrate refused.",
+    "(deletes the tracking row of) every applied migration the source no longer defines. On\n"
+    "MySQL/MariaDB it also clears the step journal of each partial migration, which is then\n"
+    "pending again: do that after undoing its journaled steps by hand. Nothing else runs. Use it\n"
+    "after reviewing why migrate refused.",
     kSourceOptions | kConnectionOptions | kRunOptions | kGuarded, &runRepair};
 
 }  // namespace jsorm::cli

@@ -22,6 +22,10 @@ nlohmann::json toJson(const std::vector<MigrationStatus>& statuses, const std::s
     entry["batch"] = s.applied ? nlohmann::json(s.applied->batch) : nlohmann::json();
     entry["appliedAt"] = s.applied ? nlohmann::json(s.applied->appliedAt) : nlohmann::json();
     entry["checksum"] = s.applied && !s.applied->checksum.empty() ? nlohmann::json(s.applied->checksum) : nlohmann::json();
+    if (s.state == MigrationState::Partial) {
+      entry["stepsDone"] = s.stepsDone;
+      entry["stepsTotal"] = s.stepsTotal;
+    }
     migrations.push_back(std::move(entry));
   }
   return {{"database", target}, {"migrationTable", table}, {"migrations", std::move(migrations)}};
@@ -38,7 +42,7 @@ int runStatus(Invocation& invocation) {
   std::map<MigrationState, std::size_t> counts;
   for (const auto& s : statuses) ++counts[s.state];
   const bool current = counts[MigrationState::Pending] + counts[MigrationState::Missing] +
-                           counts[MigrationState::Changed] == 0;
+                           counts[MigrationState::Changed] + counts[MigrationState::Partial] == 0;
 
   if (invocation.options.json) {
     auto doc = toJson(statuses, connection->target(), opened.source().migrationTable);
@@ -51,9 +55,18 @@ int runStatus(Invocation& invocation) {
   std::size_t width = 9;
   for (const auto& s : statuses) width = std::max(width, displayWidth(s.name));
   // One write for the whole table: a line-by-line flush costs a system call per migration.
-  std::string table = out.bold(fmt::format("{}  {:<8}  {:>5}  {}", padRight("Migration", width), "State", "Batch", "Applied at"));
+  // "partial (2 of 5 steps)": the state column grows to hold it.
+  auto stateText = [](const MigrationStatus& s) {
+    if (s.state != MigrationState::Partial) return std::string(migrationStateName(s.state));
+    return s.stepsTotal ? fmt::format("partial ({} of {} steps)", s.stepsDone, s.stepsTotal)
+                        : fmt::format("partial ({} steps, no longer in the source)", s.stepsDone);
+  };
+  std::size_t stateWidth = 8;
+  for (const auto& s : statuses) stateWidth = std::max(stateWidth, stateText(s).size());
+  std::string table = out.bold(
+      fmt::format("{}  {:<{}}  {:>5}  {}", padRight("Migration", width), "State", stateWidth, "Batch", "Applied at"));
   for (const auto& s : statuses) {
-    const std::string state = fmt::format("{:<8}", migrationStateName(s.state));
+    const std::string state = fmt::format("{:<{}}", stateText(s), stateWidth);
     const std::string painted = s.state == MigrationState::Applied   ? out.green(state)
                                 : s.state == MigrationState::Pending ? out.yellow(state)
                                                                      : out.red(state);
@@ -62,9 +75,13 @@ int runStatus(Invocation& invocation) {
                          s.applied ? std::to_string(s.applied->batch) : "", s.applied ? s.applied->appliedAt : "");
   }
   out.result(table);
-  out.result(fmt::format("{} migrations on {}: {} applied, {} pending, {} changed, {} missing.", statuses.size(),
+  out.result(fmt::format("{} migrations on {}: {} applied, {} pending, {} changed, {} missing{}.", statuses.size(),
                          connection->target(), counts[MigrationState::Applied], counts[MigrationState::Pending],
-                         counts[MigrationState::Changed], counts[MigrationState::Missing]));
+                         counts[MigrationState::Changed], counts[MigrationState::Missing],
+                         counts[MigrationState::Partial]
+                             ? fmt::format(", {} partial (migrate resumes, migrate:down undoes)",
+                                           counts[MigrationState::Partial])
+                             : ""));
   return current ? kOk : kStatusNotCurrent;
 }
 
@@ -72,7 +89,8 @@ extern const Command statusCommand;
 const Command statusCommand{
     "migrate:status", "List every migration with its state", "jsorm migrate:status [MODULE SYMBOL] [options]",
     "Lists each migration as applied (with batch and time), pending, changed (applied, but its steps\n"
-    "differ now) or missing (applied, but no longer in the source). Exits 10 unless all are applied\n"
+    "differ now), missing (applied, but no longer in the source) or, on MySQL/MariaDB, partial\n"
+    "(stopped halfway: k of n steps ran and are journaled). Exits 10 unless all are applied\n"
     "and unchanged, so a deployment can gate on it.",
     kSourceOptions | kConnectionOptions | kJsonOption | kReadsOnly, &runStatus};
 

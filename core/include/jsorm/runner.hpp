@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ enum class MigrationState {
   Pending,
   Missing,  ///< recorded as applied, no longer in the source
   Changed,  ///< applied, but its steps differ from what was applied
+  /// Stopped halfway on a database without transactional DDL: the step journal lists the
+  /// statements that ran. `migrate` resumes it, `migrate:down` undoes what ran.
+  Partial,
 };
 
 JSORM_API const char* migrationStateName(MigrationState state) noexcept;
@@ -37,7 +41,14 @@ struct MigrationStatus {
   std::string name;
   MigrationState state = MigrationState::Pending;
   std::optional<AppliedMigration> applied;
+  /// Partial: the steps that ran to the end, of how many the migration has.
+  std::size_t stepsDone = 0;
+  std::size_t stepsTotal = 0;
 };
+
+namespace detail {
+struct MigrationJournal;
+}
 
 enum class Direction { Up, Down };
 
@@ -85,8 +96,10 @@ class JSORM_API Runner {
   RunResult rollback(std::optional<std::size_t> steps = std::nullopt);
   /// Drops every table of the database (or schema), then applies every migration.
   RunResult fresh();
-  /// Re-records the checksum of each applied migration whose steps changed, and forgets
-  /// applied migrations the source no longer has. Returns what it repaired.
+  /// Re-records the checksum of each applied migration whose steps changed, forgets
+  /// applied migrations the source no longer has, and clears the journal of partial
+  /// migrations (after their statements were undone by hand: they are pending again).
+  /// Returns what it repaired.
   std::vector<MigrationStatus> repair();
   /// Every migration of the source with its state, then applied ones the source lacks.
   std::vector<MigrationStatus> status();
@@ -96,12 +109,24 @@ class JSORM_API Runner {
   /// The checksum of source_.migrations[index], from validation.
   const std::string& checksumAt(std::size_t index) const { return validated_.checksums[index]; }
   RunResult rollBack(const std::vector<AppliedMigration>& newestFirst);
-  std::vector<MigrationStatus> statusOf(const std::vector<AppliedMigration>& applied);
-  void refuseAlteredHistory(const std::vector<AppliedMigration>& applied);
+  using Journal = std::map<std::string, detail::MigrationJournal>;
+  std::vector<MigrationStatus> statusOf(const std::vector<AppliedMigration>& applied, const Journal& journal);
+  void refuseAlteredHistory(const std::vector<AppliedMigration>& applied, const Journal& journal);
   void ensureTrackingTable();
   std::vector<AppliedMigration> readApplied();
+  Journal readJournal();
+  /// Applies `migration` statement by statement, journaling each, skipping what `done`
+  /// says already ran; on a database without transactional DDL.
+  void runJournaled(const Migration& migration, const Steps& steps, std::int64_t batch, const std::string& checksum,
+                    const detail::MigrationJournal* done);
+  /// Undoes the journaled steps of a partial migration, newest first, forgetting each.
+  void reverseJournaled(const Migration& migration, const detail::MigrationJournal& done);
+  /// Rolls back an applied migration on a database without transactional DDL.
+  void rollBackJournaled(const Migration& migration);
   void runMigration(const Migration& migration, const Steps& steps, Direction direction, std::int64_t batch,
-                    const std::string& checksum);
+                    const std::string& checksum, const detail::MigrationJournal* done = nullptr);
+  /// Undoes partial migrations (at most `limit`), newest first.
+  RunResult undoPartial(std::optional<std::size_t> limit = std::nullopt);
   void runStatements(const Migration& migration, const Steps& steps);
   void run(const std::string& sql);
   void runBound(const std::string& sql, const std::vector<Value>& params);
@@ -111,6 +136,7 @@ class JSORM_API Runner {
   RunOptions options_;
   ValidatedSource validated_;
   RunObserver defaultObserver_;
+  bool journaling_ = false;
 };
 
 
