@@ -112,7 +112,18 @@ Value decodeCell(const MYSQL_FIELD& field, const char* data, unsigned long lengt
         return Bytes(reinterpret_cast<const std::uint8_t*>(data), reinterpret_cast<const std::uint8_t*>(data) + length);
       }
       return std::string(text);
-    default: return std::string(text);  // DECIMAL, dates and times, JSON: their text
+    case MYSQL_TYPE_DATETIME:
+    case MYSQL_TYPE_TIMESTAMP:
+    case MYSQL_TYPE_TIME: {
+      // DATETIME(6) always prints six digits; trailing zeros go, as PostgreSQL prints it.
+      std::string out(text);
+      if (out.find('.') != std::string::npos) {
+        while (out.back() == '0') out.pop_back();
+        if (out.back() == '.') out.pop_back();
+      }
+      return out;
+    }
+    default: return std::string(text);  // DECIMAL, dates, JSON: their text
   }
 }
 

@@ -78,6 +78,10 @@ std::string Dialect::castToText(std::string_view expression) const {
   return fmt::format("CAST({} AS TEXT)", expression);
 }
 
+std::string Dialect::orderTerm(std::string_view quotedColumn, bool descending) const {
+  return fmt::format("{} {}", quotedColumn, descending ? "DESC NULLS FIRST" : "ASC NULLS LAST");
+}
+
 std::string Dialect::journaled(std::string_view, std::string_view) const { return {}; }
 
 std::string Dialect::columnType(const ColumnDef& column) const {

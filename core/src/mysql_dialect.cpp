@@ -84,6 +84,12 @@ class MysqlDialect final : public Dialect {
     return fmt::format("BEGIN NOT ATOMIC {}; {}; END", statement, journalInsert);
   }
 
+  // No NULLS FIRST/LAST: MySQL sorts NULL as the smallest value, so "IS NULL" sorts first.
+  std::string orderTerm(std::string_view quotedColumn, bool descending) const override {
+    return descending ? fmt::format("{0} IS NULL DESC, {0} DESC", quotedColumn)
+                      : fmt::format("{0} IS NULL, {0} ASC", quotedColumn);
+  }
+
   std::string defaultValuesClause() const override { return " () VALUES ()"; }
   std::string changedRowsQuery() const override { return "SELECT ROW_COUNT()"; }
 

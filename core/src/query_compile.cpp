@@ -64,8 +64,7 @@ std::string orderTerm(const QueryTable& table, const std::string& name, const js
                                  name, detail::shown(direction)));
   }
   // Spelled out because the databases disagree: PostgreSQL sorts NULL last, SQLite first.
-  return fmt::format("{} {}", dialect.quoteIdentifier(field.column),
-                     direction == "asc" ? "ASC NULLS LAST" : "DESC NULLS FIRST");
+  return dialect.orderTerm(dialect.quoteIdentifier(field.column), direction == "desc");
 }
 
 std::string orderBy(const QueryTable& table, const json& order, const Dialect& dialect) {

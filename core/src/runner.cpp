@@ -271,7 +271,15 @@ void Runner::rollBackJournaled(const Migration& migration) {
     // An explicit down was written for the whole migration: it runs as written, and the
     // tracking row goes once it succeeded.
     const Steps down = downSteps(migration);
-    runStatements(migration, down);
+    try {
+      runStatements(migration, down);
+    } catch (const MigrationError& e) {
+      throw MigrationError(migration.name,
+                           fmt::format("{}; the statements of the down before that one ran and cannot be taken back "
+                                       "on {}, and '{}' stays recorded as applied: fix the down and run migrate:down "
+                                       "again, or finish it by hand",
+                                       e.what(), dialect.name(), migration.name));
+    }
     runBound(tracking.deleteSql(), {migration.name});
     return;
   }

@@ -140,9 +140,11 @@ TEST_CASE("a custom migrationTable name is used for tracking") {
 
 TEST_CASE("a tracking table with only jsorm's four columns gains checksum and execution_ms") {
   TestDatabase db;
-  const std::string id = db.isPostgres() ? "\"id\" SERIAL PRIMARY KEY" : "\"id\" INTEGER PRIMARY KEY AUTOINCREMENT";
+  const std::string id = db.isPostgres() ? "id SERIAL PRIMARY KEY"
+                         : db.isMysql()  ? "id INTEGER AUTO_INCREMENT PRIMARY KEY"
+                                         : "id INTEGER PRIMARY KEY AUTOINCREMENT";
   db.db().execute("CREATE TABLE jsorm_migrations (" + id +
-                  ", name TEXT NOT NULL UNIQUE, batch INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT "
+                  ", name VARCHAR(255) NOT NULL UNIQUE, batch INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT "
                   "CURRENT_TIMESTAMP)");
   db.db().execute("INSERT INTO jsorm_migrations (name, batch) VALUES ('a', 1)");
   const RunResult result =
@@ -163,6 +165,19 @@ TEST_CASE("a dry run changes nothing and reports the statements it would run") {
   const RunResult result = Runner(db.db(), source, {.dryRun = true, .observer = &recorder}).migrate();
   CHECK(result.migrations == std::vector<std::string>{"a"});
   CHECK(db.tables().empty());
+  if (db.isMysql()) {
+    // The step journal first; the table is created outside any transaction, then the
+    // tracking row and the end of the journal are written together.
+    REQUIRE(recorder.statements.size() == 7);
+    CHECK(recorder.statements[0].rfind("CREATE TABLE `jsorm_migrations_steps`", 0) == 0);
+    CHECK(recorder.statements[1].rfind("CREATE TABLE IF NOT EXISTS `jsorm_migrations`", 0) == 0);
+    CHECK(recorder.statements[2].rfind("CREATE TABLE `ta`", 0) == 0);
+    CHECK(recorder.statements[3] == "BEGIN");
+    CHECK(recorder.statements[4].find("INSERT INTO `jsorm_migrations`") == 0);
+    CHECK(recorder.statements[5] == "DELETE FROM `jsorm_migrations_steps` WHERE `migration` = 'a'");
+    CHECK(recorder.statements[6] == "COMMIT");
+    return;
+  }
   REQUIRE(recorder.statements.size() == 5);
   CHECK(recorder.statements[0].rfind("CREATE TABLE IF NOT EXISTS \"jsorm_migrations\"", 0) == 0);
   CHECK(recorder.statements[1] == "BEGIN");

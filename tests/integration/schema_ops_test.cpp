@@ -161,8 +161,8 @@ TEST_CASE("identifiers with quotes, semicolons and Unicode are stored as written
   CHECK(db.hasColumn(table, "naïve \"column\""));
   CHECK(db.hasColumn(table, "prix€"));
   const std::string quoted = db.db().dialect().quoteIdentifier(table);
-  db.db().execute("INSERT INTO " + quoted + " DEFAULT VALUES");
-  const auto row = db.db().query("SELECT \"prix€\" FROM " + quoted);
+  db.db().execute("INSERT INTO " + quoted + db.db().dialect().defaultValuesClause());
+  const auto row = db.db().query("SELECT " + db.db().dialect().quoteIdentifier("prix€") + " FROM " + quoted);
   CHECK(std::get<std::string>(row.rows.at(0).at(0)) == "'; DROP TABLE victims; --");
   Runner(db.db(), source).migrateDown();
   CHECK_FALSE(db.hasTable(table));
@@ -236,5 +236,6 @@ TEST_CASE("a renamed table leaves no name behind for a new table of the old name
   }
   // And back: rolling everything back restores the first names.
   CHECK(runner.rollback().migrations.size() == 3);
-  CHECK(scratch.tables().size() == 1);  // the tracking table
+  // The tracking table, and on MySQL its step journal.
+  CHECK(scratch.tables().size() == (scratch.isMysql() ? 2u : 1u));
 }

@@ -21,17 +21,19 @@ const std::string& databaseKind() { return kind(); }
 void setDatabaseKind(std::string value) { kind() = std::move(value); }
 
 TestDatabase::TestDatabase() {
-  if (databaseKind() == "pg") {
-    const char* url = std::getenv("JSORM_TEST_PG_URL");
-    // Never a silent skip: a PostgreSQL run without a server is a failure.
+  if (databaseKind() == "pg" || databaseKind() == "mysql") {
+    const bool pg = databaseKind() == "pg";
+    const char* variable = pg ? "JSORM_TEST_PG_URL" : "JSORM_TEST_MYSQL_URL";
+    const char* url = std::getenv(variable);
+    // Never a silent skip: a server run without a server is a failure.
     if (!url || !*url) {
-      throw std::runtime_error("JSORM_TEST_PG_URL is not set; run scripts/test.sh, which starts a throwaway "
-                               "PostgreSQL and sets it");
+      throw std::runtime_error(std::string(variable) + " is not set; run scripts/test.sh, which starts a throwaway " +
+                               (pg ? "PostgreSQL" : "MariaDB") + " and sets it");
     }
     url_ = url;
     connection_ = jsorm::connect(url_);
-    for (const auto& table : connection_->tables()) {
-      connection_->execute("DROP TABLE IF EXISTS " + connection_->dialect().quoteIdentifier(table) + " CASCADE");
+    for (const auto& statement : connection_->dialect().dropAllTables(connection_->tables())) {
+      connection_->execute(statement.sql);
     }
     return;
   }

@@ -11,7 +11,7 @@
 
 namespace jsorm::test {
 
-/// "sqlite" or "pg", chosen by --database on the command line.
+/// "sqlite", "pg" or "mysql", chosen by --database on the command line.
 const std::string& databaseKind();
 void setDatabaseKind(std::string kind);
 
@@ -28,6 +28,7 @@ class TestDatabase {
   /// The connection most tests use.
   Connection& db() const { return *connection_; }
   bool isPostgres() const { return databaseKind() == "pg"; }
+  bool isMysql() const { return databaseKind() == "mysql"; }
 
   std::vector<std::string> tables() const { return connection_->tables(); }
   bool hasTable(const std::string& name) const { return connection_->hasTable(name); }

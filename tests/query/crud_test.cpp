@@ -223,6 +223,7 @@ TEST_CASE("connect takes an adapter descriptor as well as a URL") {
   f.db.insert(Team, {{"name", "seen"}});
   const std::string url = f.scratch.url();
   Database viaDescriptor = f.scratch.isPostgres() ? jsorm::connect(pgAdapter({.connectionString = url}))
+                            : f.scratch.isMysql() ? jsorm::connect(mysqlAdapter({.connectionString = url}))
                                                   : jsorm::connect(sqliteAdapter({.path = url.substr(7)}));
   CHECK(viaDescriptor.first(Team)->text("name") == "seen");
 }

@@ -39,8 +39,11 @@ int runMigrateDown(Invocation& invocation) {
   if (result.migrations.empty()) {
     session.out().line("Nothing to roll back: no migration is applied.");
   } else {
-    session.out().line(fmt::format("{} {} of batch {}{}", session.dryRun() ? "Dry run: would roll back" : "Rolled back",
-                                   plural(result.migrations.size(), "migration"), result.batch,
+    // Batch 0: the partial migrations, which belong to no batch yet.
+    const std::string what = result.batch == 0 ? "the journaled steps of " + plural(result.migrations.size(), "partial migration")
+                                               : fmt::format("{} of batch {}", plural(result.migrations.size(), "migration"),
+                                                             result.batch);
+    session.out().line(fmt::format("{} {}{}", session.dryRun() ? "Dry run: would roll back" : "Rolled back", what,
                                    session.dryRun() ? "; nothing was changed." : "."));
   }
   return 0;

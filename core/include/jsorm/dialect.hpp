@@ -79,6 +79,9 @@ class JSORM_API Dialect {
   /// sends the two one after the other.
   virtual std::string journaled(std::string_view statement, std::string_view journalInsert) const;
 
+  /// An ORDER BY term with NULLs last when ascending and first when descending, as
+  /// PostgreSQL sorts them ("col ASC NULLS LAST").
+  virtual std::string orderTerm(std::string_view quotedColumn, bool descending) const;
   /// What an INSERT of only default values says after the table name.
   virtual std::string defaultValuesClause() const { return " DEFAULT VALUES"; }
   /// A query returning how many rows the previous UPDATE or DELETE matched, for a
