@@ -22,6 +22,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 # Runtime libraries of bookworm; the -dev packages are only needed to build schema modules.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "libc6, libstdc++6, libfmt9, libboost-program-options1.74.0, libtomlplusplus3, libsqlite3-0, libpq5")
+  "libc6, libstdc++6, libfmt9, libboost-program-options1.74.0, libtomlplusplus3, libsqlite3-0, libpq5, libmariadb3")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libboost-dev, libfmt-dev, cmake, g++")
 include(CPack)
