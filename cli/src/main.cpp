@@ -68,7 +68,8 @@ po::options_description optionsFor(const Command& command, Options& o) {
   if (command.groups & kConnectionOptions) {
     all.add_options()
         ("url", po::value(&o.url)->value_name("URL"),
-         "connect here instead of the source's adapter: sqlite:PATH, postgres://USER@HOST/DB")
+         "connect here instead of the source's adapter: sqlite:PATH, postgres://USER@HOST/DB,\n"
+         "mysql://USER:PASSWORD@HOST:PORT/DB (MariaDB too; see docs/adapters.md for its ?lock= options)")
         ("adapter-path", po::value(&o.adapterPath)->value_name("DIR")->composing(),
          "search DIR for adapter plugins first (repeatable)")
         ("lock-timeout", po::value(&o.lockTimeoutSeconds)->value_name("SECONDS")->default_value(60),
