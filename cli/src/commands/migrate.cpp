@@ -53,7 +53,9 @@ extern const Command migrateCommand;
 const Command migrateCommand{
     "migrate", "Apply every pending migration as one new batch", "jsorm migrate [MODULE SYMBOL] [options]",
     "Loads the schema module, resolves the exported migration source SYMBOL, and applies its pending\n"
-    "migrations in source order. Each migration runs in its own transaction with its tracking row.\n"
+    "migrations in source order. Each migration runs in its own transaction with its tracking row;\n"
+    "on MySQL/MariaDB each statement is journaled instead, a failure leaves the migration partial,\n"
+    "and the next migrate resumes it (docs/mysql.md).\n"
     "Refuses to run when an applied migration was changed or removed (see migrate:repair).\n"
     "Without MODULE SYMBOL the source comes from jsorm.toml (see --config, --source).\n"
     "Example: jsorm migrate ./build/lib/libroles_users.so ormSource --url sqlite:app.db",
@@ -70,7 +72,8 @@ const Command migrateDownCommand{
     "migrate:down", "Roll back the last batch", "jsorm migrate:down [MODULE SYMBOL] [options]",
     "Rolls back every migration of the newest batch, newest first, each in its own transaction.\n"
     "A migration without `down` is reversed automatically; if one of the batch cannot be reversed,\n"
-    "or is no longer in the source, nothing runs.",
+    "or is no longer in the source, nothing runs. On MySQL/MariaDB a partial migration is undone\n"
+    "first, and only its journaled steps.",
     kSourceOptions | kConnectionOptions | kRunOptions | kGuarded, &runMigrateDown};
 
 }  // namespace jsorm::cli
