@@ -470,7 +470,10 @@ RunResult Runner::migrateUp() {
 
 RunResult Runner::fresh() {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
-  for (const Statement& statement : connection_.dialect().dropAllTables(connection_.tables())) run(statement.sql);
+  // A lease lock's row is what this run holds: its table stays.
+  std::vector<std::string> tables = connection_.tables();
+  std::erase(tables, source_.migrationTable + "_lock");
+  for (const Statement& statement : connection_.dialect().dropAllTables(tables)) run(statement.sql);
   return apply(source_.migrations.size(), true);
 }
 
