@@ -5,12 +5,13 @@
 #   migrate -> the data survived the rename -> the migrated schema equals the schema that
 #   createTable() of the v2 models makes in a fresh database.
 #
-#   roundtrip_test.sh SOURCE_DIR BUILD_DIR sqlite|pg
+#   roundtrip_test.sh SOURCE_DIR BUILD_DIR sqlite|pg|mysql
 #
-# pg takes the server from $JSORM_TEST_PG_URL (scripts/pg-test-cluster.sh) and fails when it
-# is unset; it creates and drops two scratch databases there.
+# pg takes the server from $JSORM_TEST_PG_URL (scripts/pg-test-cluster.sh), mysql from
+# $JSORM_TEST_MYSQL_URL (scripts/mariadb-test-server.sh); each fails when its variable is
+# unset, and creates and drops two scratch databases on that server.
 set -euo pipefail
-[ $# -eq 3 ] || { echo "usage: $0 SOURCE_DIR BUILD_DIR sqlite|pg" >&2; exit 2; }
+[ $# -eq 3 ] || { echo "usage: $0 SOURCE_DIR BUILD_DIR sqlite|pg|mysql" >&2; exit 2; }
 src="$1"
 build="$2"
 db="$3"
@@ -34,16 +35,35 @@ case "$db" in
       fail "JSORM_TEST_PG_URL is not set; start a server with scripts/pg-test-cluster.sh start DIR and source DIR/env (or run scripts/test.sh)"
     command -v psql >/dev/null || fail "psql is not installed"
     ;;
-  *) echo "usage: $0 SOURCE_DIR BUILD_DIR sqlite|pg" >&2; exit 2 ;;
+  mysql)
+    [ -n "${JSORM_TEST_MYSQL_URL:-}" ] ||
+      fail "JSORM_TEST_MYSQL_URL is not set; start a server with scripts/mariadb-test-server.sh start DIR and source DIR/env (or run scripts/test.sh)"
+    command -v mariadb >/dev/null || fail "the mariadb client is not installed"
+    # mysql://USER:PASSWORD@HOST:PORT/DB: the parts the mariadb client takes separately.
+    my_rest="${JSORM_TEST_MYSQL_URL#*://}"
+    my_userinfo="${my_rest%%@*}"
+    my_user="${my_userinfo%%:*}"
+    my_password="${my_userinfo#*:}"
+    my_hostport="${my_rest#*@}"
+    my_hostport="${my_hostport%%/*}"
+    my_host="${my_hostport%:*}"
+    my_port="${my_hostport##*:}"
+    [ "$my_port" != "$my_hostport" ] || my_port=3306
+    ;;
+  *) echo "usage: $0 SOURCE_DIR BUILD_DIR sqlite|pg|mysql" >&2; exit 2 ;;
 esac
-command -v sqlite3 >/dev/null || [ "$db" = pg ] || fail "sqlite3 is not installed"
+command -v sqlite3 >/dev/null || [ "$db" != sqlite ] || fail "sqlite3 is not installed"
 
 work="$(mktemp -d /tmp/jsorm-roundtrip-XXXXXX)"
-pg_databases=()
+server_databases=()
 cleanup() {
   local name
-  for name in "${pg_databases[@]}"; do
-    psql "$JSORM_TEST_PG_URL" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$name\"" >/dev/null 2>&1 || true
+  for name in "${server_databases[@]}"; do
+    if [ "$db" = pg ]; then
+      psql "$JSORM_TEST_PG_URL" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$name\"" >/dev/null 2>&1 || true
+    else
+      mariadb_run "" "DROP DATABASE IF EXISTS \`$name\`" >/dev/null 2>&1 || true
+    fi
   done
   rm -rf "$work"
 }
@@ -51,9 +71,19 @@ trap cleanup EXIT
 
 # --- the database under test ----------------------------------------------------------
 
-# postgres://user:pw@host:port/DB?params with DB replaced by $1.
-pg_url_for() {
-  local url="$JSORM_TEST_PG_URL" query="" base rest
+# The mariadb client on the test server, database $1 (empty: none), running SQL $2; the
+# password goes through the environment, never the command line. || concatenates, as in
+# the checks written for SQLite and PostgreSQL below.
+mariadb_run() {  # mariadb_run DATABASE STATEMENT
+  MYSQL_PWD="$my_password" mariadb --no-defaults --protocol=TCP --host="$my_host" --port="$my_port" \
+    --user="$my_user" --batch --skip-column-names \
+    --init-command="SET SESSION sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT')" ${1:+--database="$1"} -e "$2"
+}
+
+# The server URL (postgres://… or mysql://user:pw@host:port/DB?params) with DB replaced by $1.
+server_url_for() {
+  local url query="" base rest
+  if [ "$db" = pg ]; then url="$JSORM_TEST_PG_URL"; else url="$JSORM_TEST_MYSQL_URL"; fi
   if [[ "$url" == *\?* ]]; then
     query="?${url#*\?}"
     url="${url%%\?*}"
@@ -72,20 +102,29 @@ new_database() {  # new_database NAME
   fi
   local name
   name="jsorm_rt_$(basename "$work" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')_$1"
-  psql "$JSORM_TEST_PG_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$name\"" >/dev/null ||
-    fail "cannot create the scratch database $name"
-  pg_databases+=("$name")
-  new_url="$(pg_url_for "$name")"
+  if [ "$db" = pg ]; then
+    psql "$JSORM_TEST_PG_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$name\"" >/dev/null ||
+      fail "cannot create the scratch database $name"
+  else
+    mariadb_run "" "CREATE DATABASE \`$name\`" >/dev/null || fail "cannot create the scratch database $name"
+  fi
+  server_databases+=("$name")
+  new_url="$(server_url_for "$name")"
 }
 
 # Runs SQL against a database URL; rows as `a|b|c` lines.
 sql() {  # sql URL STATEMENT
   if [ "$db" = sqlite ]; then
     sqlite3 -batch -noheader -separator '|' "${1#sqlite:}" "$2"
+  elif [ "$db" = mysql ]; then
+    local name="${1##*/}"
+    mariadb_run "${name%%\?*}" "$2"
   else
     psql "$1" -X -q -A -t -F '|' -v ON_ERROR_STOP=1 -c "$2"
   fi
 }
+# SQL for column $1 as text: MySQL casts to CHAR, it has no TEXT type in CAST.
+as_text() { if [ "$db" = mysql ]; then echo "CAST($1 AS CHAR)"; else echo "CAST($1 AS TEXT)"; fi; }
 
 # The schema of a database as sorted lines, tracking tables left out:
 #   table|T   column|T|name|type|notnull|default   index|T|name
@@ -101,6 +140,26 @@ schema_of() {  # schema_of URL
                   FROM pragma_table_info('$table')"
       sql "$url" "SELECT 'index|$table|' || name FROM pragma_index_list('$table')"
     done | LC_ALL=C sort
+  elif [ "$db" = mysql ]; then
+    local tracking="'jsorm_migrations', 'jsorm_migrations_steps', 'jsorm_migrations_lock', 'fresh_migrations',
+                    'fresh_migrations_steps', 'fresh_migrations_lock'"
+    {
+      sql "$url" "SELECT 'table|' || table_name FROM information_schema.tables
+                  WHERE table_schema = DATABASE() AND table_name NOT IN ($tracking)"
+      sql "$url" "SELECT 'column|' || table_name || '|' || column_name || '|' || column_type || '|' ||
+                         IF(is_nullable = 'NO', '1', '0') || '|' || COALESCE(column_default, '<none>') || '|' || extra
+                  FROM information_schema.columns
+                  WHERE table_schema = DATABASE() AND table_name NOT IN ($tracking)"
+      sql "$url" "SELECT 'index|' || table_name || '|' || index_name || '|' || IF(non_unique = 0, 'unique', 'non-unique') ||
+                         '|' || GROUP_CONCAT(column_name ORDER BY seq_in_index)
+                  FROM information_schema.statistics
+                  WHERE table_schema = DATABASE() AND table_name NOT IN ($tracking)
+                  GROUP BY table_name, index_name, non_unique"
+      sql "$url" "SELECT 'foreign-key|' || table_name || '|' || column_name || '|' || referenced_table_name || '.' ||
+                         referenced_column_name
+                  FROM information_schema.key_column_usage
+                  WHERE table_schema = DATABASE() AND referenced_table_name IS NOT NULL AND table_name NOT IN ($tracking)"
+    } | LC_ALL=C sort
   else
     {
       sql "$url" "SELECT 'table|' || table_name FROM information_schema.tables
@@ -271,7 +330,7 @@ expect "authors.email" "$(sql "$url" "SELECT email FROM authors WHERE id = 1")" 
 active="$(sql "$url" "SELECT active FROM authors WHERE id = 1")"
 case "$active" in 1 | t | true | TRUE) ;; *) fail "authors.active of an existing row: got '$active', expected true" ;; esac
 expect "the v1 post and its author" "$(sql "$url" "SELECT title || '/' || author_id FROM posts")" "Notes on the Engine/1"
-expect "posts.editor_id of the v1 post" "$(sql "$url" "SELECT COALESCE(CAST(editor_id AS TEXT), 'null') FROM posts")" "null"
+expect "posts.editor_id of the v1 post" "$(sql "$url" "SELECT COALESCE($(as_text editor_id), 'null') FROM posts")" "null"
 expect "tags kept" "$(sql "$url" "SELECT label FROM tags")" "maths"
 sql "$url" "INSERT INTO posts_tags (posts_id, tags_id) VALUES (1, 1)" >/dev/null
 
