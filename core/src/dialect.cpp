@@ -82,7 +82,7 @@ std::string Dialect::orderTerm(std::string_view quotedColumn, bool descending) c
   return fmt::format("{} {}", quotedColumn, descending ? "DESC NULLS FIRST" : "ASC NULLS LAST");
 }
 
-std::string Dialect::journaled(std::string_view, std::string_view) const { return {}; }
+std::string Dialect::serverSideBlock(const std::vector<std::string>&) const { return {}; }
 
 std::string Dialect::columnType(const ColumnDef& column) const {
   const FieldSpec& f = column.field;

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 JSORM_NAMESPACE_BEGIN
@@ -78,10 +79,18 @@ class MysqlDialect final : public Dialect {
 
   bool transactionalDdl() const override { return false; }
 
-  // A compound statement runs on the server as a whole: a client killed while the DDL
-  // runs does not stop the journal insert after it, and a DDL that fails skips it.
-  std::string journaled(std::string_view statement, std::string_view journalInsert) const override {
-    return fmt::format("BEGIN NOT ATOMIC {}; {}; END", statement, journalInsert);
+  // A compound statement runs on the server as a whole: a client killed while its DDL
+  // runs does not stop the journal writes after it, and a statement that fails skips them.
+  std::string serverSideBlock(const std::vector<std::string>& statements) const override {
+    std::string block = "BEGIN NOT ATOMIC";
+    for (std::string_view statement : statements) {
+      // Trailing blanks and semicolons would end the block's statement early or empty.
+      while (!statement.empty() && (std::isspace(static_cast<unsigned char>(statement.back())) || statement.back() == ';')) {
+        statement.remove_suffix(1);
+      }
+      block += fmt::format(" {};", statement);
+    }
+    return block + " END";
   }
 
   // No NULLS FIRST/LAST: MySQL sorts NULL as the smallest value, so "IS NULL" sorts first.

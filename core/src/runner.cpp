@@ -2,6 +2,7 @@
 #include <jsorm/runner.hpp>
 
 #include "checksum.hpp"
+#include "runner_journal.hpp"
 #include "step_journal.hpp"
 #include "tracking_table.hpp"
 
@@ -127,16 +128,10 @@ std::vector<AppliedMigration> Runner::readApplied() {
   return detail::TrackingTable::parse(connection_.query(tracking.selectSql()));
 }
 
-Runner::Journal Runner::readJournal() {
-  if (!journaling_) return {};
-  return detail::StepJournal(connection_.dialect(), source_.migrationTable).read(connection_);
-}
-
-namespace {
 // A failed statement as the one line the CLI prints: the migration, the step, the
 // database's message and the statement.
-MigrationError stepFailure(const Migration& migration, const Steps& steps, std::size_t i, const SqlError& e,
-                           const std::string& sqlText, const std::string& afterwards = {}) {
+MigrationError detail::stepFailure(const Migration& migration, const Steps& steps, std::size_t i, const SqlError& e,
+                                   const std::string& sqlText, const std::string& afterwards) {
   std::string sql = sqlText;
   std::replace(sql.begin(), sql.end(), '\n', ' ');
   return MigrationError(migration.name, fmt::format("migration '{}' failed at step {} of {} ({}): {}{} -- statement: {}{}",
@@ -144,174 +139,6 @@ MigrationError stepFailure(const Migration& migration, const Steps& steps, std::
                                                     e.databaseMessage(),
                                                     e.sqlState().empty() ? "" : " [" + e.sqlState() + "]", sql,
                                                     afterwards));
-}
-
-// Trailing blanks and semicolons end a statement that is about to be followed by another.
-std::string_view trimmedStatement(std::string_view sql) {
-  while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
-    sql.remove_suffix(1);
-  }
-  return sql;
-}
-}  // namespace
-
-void Runner::runJournaled(const Migration& migration, const Steps& steps, std::int64_t batch,
-                          const std::string& sum, const detail::MigrationJournal* done) {
-  const Dialect& dialect = connection_.dialect();
-  const detail::StepJournal journal(dialect, source_.migrationTable);
-  const auto started = Clock::now();
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    const std::string stepSum = detail::stepChecksum(steps[i]);
-    const auto statements = dialect.render(steps[i]);
-    for (std::size_t j = 0; j < statements.size(); ++j) {
-      if (done && done->has(i, j)) continue;
-      const std::string& sql = statements[j].sql;
-      options_.observer->statement(sql);
-      if (options_.dryRun) continue;
-      const std::string record = journal.insertLiteral(migration.name, i, j, stepSum);
-      // Raw SQL may hold statements a compound block cannot (DELIMITER, CREATE PROCEDURE):
-      // it runs on its own, the journal row right after it.
-      const std::string unit =
-          std::holds_alternative<step::RawSql>(steps[i].operation()) ? std::string()
-                                                                      : dialect.journaled(trimmedStatement(sql), record);
-      try {
-        if (unit.empty()) {
-          connection_.execute(sql);
-          connection_.execute(record);
-        } else {
-          connection_.execute(unit);
-        }
-      } catch (const SqlError& e) {
-        throw stepFailure(migration, steps, i, e, sql,
-                          fmt::format("; the migration is partial ({} of {} steps ran and are journaled): fix the "
-                                      "step and run migrate to resume, or migrate:down to undo them",
-                                      i, steps.size()));
-      }
-    }
-  }
-  // The tracking row and the end of the journal in one transaction: DML is transactional.
-  const detail::TrackingTable tracking(dialect, source_.migrationTable);
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  options_.observer->statement("BEGIN");
-  if (!options_.dryRun) connection_.begin();
-  try {
-    runBound(tracking.insertSql(), {migration.name, batch, sum, static_cast<std::int64_t>(took.count())});
-    run(journal.deleteLiteral(migration.name));
-    options_.observer->statement("COMMIT");
-    if (!options_.dryRun) connection_.commit();
-  } catch (...) {
-    if (!options_.dryRun) {
-      try {
-        connection_.rollback();
-      } catch (...) {
-      }
-    }
-    throw;
-  }
-}
-
-void Runner::reverseJournaled(const Migration& migration, const detail::MigrationJournal& done) {
-  const Dialect& dialect = connection_.dialect();
-  const detail::StepJournal journal(dialect, source_.migrationTable);
-  const Steps up = upSteps(migration);
-  // Plan first: a step that cannot be reversed stops the rollback before anything runs.
-  std::vector<std::pair<std::size_t, Steps>> plan;
-  for (auto step = done.stepChecksums.rbegin(); step != done.stepChecksums.rend(); ++step) {
-    const std::size_t i = step->first;
-    if (i >= up.size()) {
-      throw MigrationError(migration.name, fmt::format("cannot undo partial migration '{}': the journal lists step {} "
-                                                       "but the migration now has {} steps; restore it",
-                                                       migration.name, i + 1, up.size()));
-    }
-    auto reversed = up[i].reversed();
-    if (!reversed) {
-      throw MigrationError(migration.name,
-                           fmt::format("cannot undo partial migration '{}': its journaled step {} ({}) is not "
-                                       "reversible; undo it by hand, then run migrate:repair",
-                                       migration.name, i + 1, up[i].describe()));
-    }
-    plan.emplace_back(i, std::move(*reversed));
-  }
-  for (const auto& [i, down] : plan) {
-    std::vector<Statement> statements;
-    for (const Step& step : down) {
-      for (auto& statement : dialect.render(step)) statements.push_back(std::move(statement));
-    }
-    const std::string forget = journal.deleteStepLiteral(migration.name, i);
-    for (std::size_t j = 0; j < statements.size(); ++j) {
-      const std::string& sql = statements[j].sql;
-      options_.observer->statement(sql);
-      if (options_.dryRun) continue;
-      const bool last = j + 1 == statements.size();
-      const std::string unit = last ? dialect.journaled(trimmedStatement(sql), forget) : std::string();
-      try {
-        if (!unit.empty()) {
-          connection_.execute(unit);
-        } else {
-          connection_.execute(sql);
-          if (last) connection_.execute(forget);
-        }
-      } catch (const SqlError& e) {
-        throw stepFailure(migration, down, 0, e, sql,
-                          fmt::format("; undoing step {} of partial migration '{}' failed, the journal still lists "
-                                      "it",
-                                      i + 1, migration.name));
-      }
-    }
-    if (statements.empty() && !options_.dryRun) connection_.execute(forget);
-  }
-  if (!options_.dryRun) connection_.execute(journal.deleteLiteral(migration.name));
-}
-
-void Runner::rollBackJournaled(const Migration& migration) {
-  const Dialect& dialect = connection_.dialect();
-  const detail::StepJournal journal(dialect, source_.migrationTable);
-  const detail::TrackingTable tracking(dialect, source_.migrationTable);
-  if (!migration.down.empty()) {
-    // An explicit down was written for the whole migration: it runs as written, and the
-    // tracking row goes once it succeeded.
-    const Steps down = downSteps(migration);
-    try {
-      runStatements(migration, down);
-    } catch (const MigrationError& e) {
-      throw MigrationError(migration.name,
-                           fmt::format("{}; the statements of the down before that one ran and cannot be taken back "
-                                       "on {}, and '{}' stays recorded as applied: fix the down and run migrate:down "
-                                       "again, or finish it by hand",
-                                       e.what(), dialect.name(), migration.name));
-    }
-    runBound(tracking.deleteSql(), {migration.name});
-    return;
-  }
-  // Turned into a partial migration with every step journaled, in one transaction, then
-  // undone step by step: a kill halfway leaves a partial migration, resumable either way.
-  const Steps up = upSteps(migration);
-  detail::MigrationJournal all;
-  options_.observer->statement("BEGIN");
-  if (!options_.dryRun) connection_.begin();
-  try {
-    runBound(tracking.deleteSql(), {migration.name});
-    for (std::size_t i = 0; i < up.size(); ++i) {
-      const std::string stepSum = detail::stepChecksum(up[i]);
-      all.stepChecksums[i] = stepSum;
-      const auto statements = dialect.render(up[i]);
-      for (std::size_t j = 0; j < statements.size(); ++j) {
-        all.statements.insert({i, j});
-        run(journal.insertLiteral(migration.name, i, j, stepSum));
-      }
-    }
-    options_.observer->statement("COMMIT");
-    if (!options_.dryRun) connection_.commit();
-  } catch (...) {
-    if (!options_.dryRun) {
-      try {
-        connection_.rollback();
-      } catch (...) {
-      }
-    }
-    throw;
-  }
-  reverseJournaled(migration, all);
 }
 
 void Runner::runStatements(const Migration& migration, const Steps& steps) {
@@ -325,7 +152,7 @@ void Runner::runStatements(const Migration& migration, const Steps& steps) {
       try {
         run(statement.sql);
       } catch (const SqlError& e) {
-        throw stepFailure(migration, steps, i, e, statement.sql);
+        throw detail::stepFailure(migration, steps, i, e, statement.sql);
       }
     }
   }
@@ -570,7 +397,7 @@ std::vector<MigrationStatus> Runner::repair() {
   const detail::StepJournal journal(connection_.dialect(), source_.migrationTable);
   for (auto& status : statusOf(readApplied(), readJournal())) {
     if (status.state == MigrationState::Partial) {
-      run(journal.deleteLiteral(status.name));
+      run(journal.forget(status.name));
     } else if (status.state == MigrationState::Changed) {
       runBound(tracking.updateChecksumSql(), {checksumAt(indexOf.at(status.name)), status.name});
     } else if (status.state == MigrationState::Missing) {

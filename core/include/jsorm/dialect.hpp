@@ -73,12 +73,11 @@ class JSORM_API Dialect {
   /// runner journals every statement of a migration as it succeeds, so a migration stopped
   /// halfway is `partial` and resumes instead of being re-run or left "dirty".
   virtual bool transactionalDdl() const { return true; }
-  /// One statement followed by the journal insert that records it, as one unit the
-  /// server runs to the end even when the client dies in between (MariaDB's
-  /// `BEGIN NOT ATOMIC ... END`). Empty when the dialect has no such unit: the runner then
-  /// sends the two one after the other.
-  virtual std::string journaled(std::string_view statement, std::string_view journalInsert) const;
-
+  /// Statements as one unit the server runs to its end even when the client dies
+  /// halfway (MariaDB's `BEGIN NOT ATOMIC ... END`): the runner wraps a statement between
+  /// its journal writes in one. Empty when the dialect has no such unit; the runner then
+  /// sends them one after the other.
+  virtual std::string serverSideBlock(const std::vector<std::string>& statements) const;
   /// An ORDER BY term with NULLs last when ascending and first when descending, as
   /// PostgreSQL sorts them ("col ASC NULLS LAST").
   virtual std::string orderTerm(std::string_view quotedColumn, bool descending) const;

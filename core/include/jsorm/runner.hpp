@@ -120,7 +120,10 @@ class JSORM_API Runner {
   void runJournaled(const Migration& migration, const Steps& steps, std::int64_t batch, const std::string& checksum,
                     const detail::MigrationJournal* done);
   /// Undoes the journaled steps of a partial migration, newest first, forgetting each.
-  void reverseJournaled(const Migration& migration, const detail::MigrationJournal& done);
+  void reverseJournaled(const Migration& migration, detail::MigrationJournal journal);
+  /// Settles the journal's uncertain statements (cut off on the server) by looking at the
+  /// schema: each becomes done or is forgotten. Throws when the schema cannot tell.
+  void settleUncertain(const Migration& migration, const Steps& steps, detail::MigrationJournal& journal);
   /// Rolls back an applied migration on a database without transactional DDL.
   void rollBackJournaled(const Migration& migration);
   void runMigration(const Migration& migration, const Steps& steps, Direction direction, std::int64_t batch,
