@@ -1,9 +1,10 @@
 #pragma once
-// Shared pieces of the reliability suites: a fresh database per trial on SQLite or
-// PostgreSQL, the shape of the schema libfixture_crash.so builds, and a seeded RNG whose
+// Shared pieces of the reliability suites: a fresh database per trial on SQLite,
+// PostgreSQL or MariaDB (standalone or Galera), the shape of the schema libfixture_crash.so builds, and a seeded RNG whose
 // seed is printed so a failing trial can be replayed (JSORM_RELIABILITY_SEED=<seed>).
 
 #include "cli_fixture.hpp"
+#include "mysql_scratch.hpp"
 #include "pg_scratch.hpp"
 
 #include <fmt/format.h>
@@ -50,12 +51,33 @@ struct TableShape {
 };
 using SchemaShape = std::map<std::string, TableShape>;
 
-/// A fresh, empty database for one trial: a SQLite file in a scratch directory, or a
-/// PostgreSQL database of its own that is dropped afterwards.
+/// The databases the suites run on. Galera: the 3-node cluster, runners spread over its nodes.
+enum class DatabaseKind { Sqlite, Postgres, Mysql, Galera };
+
+inline std::string kindName(DatabaseKind kind) {
+  switch (kind) {
+    case DatabaseKind::Sqlite: return "SQLite";
+    case DatabaseKind::Postgres: return "PostgreSQL";
+    case DatabaseKind::Mysql: return "MariaDB";
+    case DatabaseKind::Galera: return "Galera";
+  }
+  return "?";
+}
+
+/// The migrations journaled but not tracked (partial), each with the steps its journal
+/// lists (counted from 0). Empty on databases with transactional DDL.
+using Journal = std::map<std::string, std::set<std::int64_t>>;
+
+/// A fresh, empty database for one trial: a SQLite file in a scratch directory, a
+/// PostgreSQL database emptied for it, or a MariaDB database of its own (standalone or on
+/// the Galera cluster) dropped afterwards. `urlQuery` ("?lock=lease...") is appended to
+/// the runners' URL.
 class TrialDatabase {
  public:
-  explicit TrialDatabase(bool postgres) : postgres_(postgres) {
-    if (!postgres_) return;
+  explicit TrialDatabase(DatabaseKind kind, std::string urlQuery = "") : kind_(kind), urlQuery_(std::move(urlQuery)) {
+    if (kind_ == DatabaseKind::Mysql) mysql_ = std::make_unique<MysqlScratchDatabase>(std::vector{mysqlServerUrl()});
+    if (kind_ == DatabaseKind::Galera) mysql_ = std::make_unique<MysqlScratchDatabase>(galeraNodeUrls());
+    if (kind_ != DatabaseKind::Postgres) return;
     // One scratch database per test process, emptied for each trial: creating and dropping
     // a database per trial costs seconds (DROP DATABASE checkpoints).
     static const std::unique_ptr<ScratchDatabase> shared = [] {
@@ -70,9 +92,14 @@ class TrialDatabase {
     pg_->db().execute("CREATE SCHEMA public");
   }
 
-  bool postgres() const { return postgres_; }
+  DatabaseKind kind() const { return kind_; }
+  bool mysql() const { return mysql_ != nullptr; }
   const CliFixture& fixture() const { return fixture_; }
-  std::string url() const { return postgres_ ? pg_->url() : "sqlite:" + fixture_.db; }
+  /// The runners' URL; `node` picks a Galera node (modulo 3) and is ignored elsewhere.
+  std::string url(int node = 0) const {
+    if (mysql_) return mysql_->url(node) + urlQuery_;
+    return kind_ == DatabaseKind::Postgres ? pg_->url() : "sqlite:" + fixture_.db;
+  }
 
   /// `jsorm COMMAND libfixture_crash.so SOURCE --url URL extra...`, waiting for it.
   ProcessResult run(const std::string& command, const std::string& source, std::vector<std::string> extra = {}) const {
@@ -81,10 +108,10 @@ class TrialDatabase {
     return fixture_.jsorm(args);
   }
 
-  /// The same, started in the background; returns the pid.
+  /// The same, started in the background through node `node`; returns the pid.
   int spawn(const std::string& command, const std::string& source, const std::string& tag,
-            std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args{command, kCrashModule, source, "--url", url()};
+            std::vector<std::string> extra = {}, int node = 0) const {
+    std::vector<std::string> args{command, kCrashModule, source, "--url", url(node)};
     args.insert(args.end(), extra.begin(), extra.end());
     ProcessOptions options;
     options.workingDirectory = fixture_.dir.path();
@@ -100,24 +127,28 @@ class TrialDatabase {
   /// A connection for checks. SQLite: opened anew, so a hot journal left by a killed
   /// writer is rolled back first, exactly as the next jsorm run would.
   std::shared_ptr<jsorm::Connection> connection() const {
-    // PostgreSQL: the scratch database's own session (not owned here), so settle() can
-    // wait for "no session but this one".
-    if (postgres_) return std::shared_ptr<jsorm::Connection>(std::shared_ptr<jsorm::Connection>(), &pg_->db());
+    // PostgreSQL and MariaDB: the scratch database's own session (not owned here), so
+    // settle() can wait for "no session but this one".
+    if (kind_ == DatabaseKind::Postgres) {
+      return std::shared_ptr<jsorm::Connection>(std::shared_ptr<jsorm::Connection>(), &pg_->db());
+    }
+    if (mysql_) return std::shared_ptr<jsorm::Connection>(std::shared_ptr<jsorm::Connection>(), &mysql_->db());
     return openDb(fixture_.db);
   }
 
-  /// Waits until no other session is connected. A killed client's PostgreSQL backend lives
-  /// on until it next reads from the dead socket (finishing a running statement, or a COMMIT
-  /// already sent); checking before that would race with its last commit.
+  /// Waits until no other session is connected. A killed client's server session lives on
+  /// until it next reads from the dead socket (finishing a running statement, or a COMMIT
+  /// already sent; on MariaDB a whole BEGIN NOT ATOMIC block); checking before that would
+  /// race with its last commit. Galera: the sessions on node 1, where kills are aimed.
   void settle() const {
-    if (!postgres_) return;
+    if (kind_ == DatabaseKind::Sqlite) return;
     auto db = connection();
+    const std::string others =
+        mysql_ ? "SELECT count(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()"
+               : "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::get<std::int64_t>(db->query("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                            "current_database() AND pid <> pg_backend_pid()")
-                                      .rows.at(0)
-                                      .at(0)) > 0) {
-      if (std::chrono::steady_clock::now() > deadline) FAIL("a killed runner's PostgreSQL session did not end in 30 s");
+    while (count(*db, others) > 0) {
+      if (std::chrono::steady_clock::now() > deadline) FAIL("a killed runner's server session did not end in 30 s");
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
@@ -133,12 +164,35 @@ class TrialDatabase {
     return names;
   }
 
+  /// The step journal (MariaDB only; empty elsewhere and before its table exists).
+  Journal journal() const {
+    Journal journal;
+    if (!mysql_) return journal;
+    auto db = connection();
+    if (!db->hasTable("jsorm_migrations_steps")) return journal;
+    for (const auto& row : db->query("SELECT migration, step FROM jsorm_migrations_steps").rows) {
+      journal[std::get<std::string>(row.at(0))].insert(std::get<std::int64_t>(row.at(1)));
+    }
+    return journal;
+  }
+
   /// Every table with its columns and secondary indexes.
   SchemaShape shape() const {
     auto db = connection();
     SchemaShape shape;
     auto text = [](const jsorm::Value& v) { return std::get<std::string>(v); };
-    if (postgres_) {
+    if (mysql_) {
+      for (const auto& row : db->query("SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS "
+                                       "WHERE TABLE_SCHEMA = DATABASE()")
+                                 .rows) {
+        shape[text(row[0])].columns.insert(text(row[1]));
+      }
+      for (const auto& row : db->query("SELECT DISTINCT TABLE_NAME, INDEX_NAME FROM information_schema.STATISTICS "
+                                       "WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME <> 'PRIMARY'")
+                                 .rows) {
+        shape[text(row[0])].indexes.insert(text(row[1]));
+      }
+    } else if (kind_ == DatabaseKind::Postgres) {
       for (const auto& row : db->query("SELECT table_name::text, column_name::text FROM information_schema.columns "
                                        "WHERE table_schema = 'public'")
                                  .rows) {
@@ -169,15 +223,23 @@ class TrialDatabase {
   std::string fingerprint() const {
     auto db = connection();
     std::string out;
-    const std::vector<std::string> queries =
-        postgres_ ? std::vector<std::string>{
-                        "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || "
-                        "COALESCE(column_default, '') FROM information_schema.columns WHERE table_schema = 'public' "
-                        "ORDER BY table_name, column_name",
-                        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname"}
-                  : std::vector<std::string>{
-                        "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master "
-                        "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name"};
+    std::vector<std::string> queries;
+    if (mysql_) {
+      queries = {"SELECT CONCAT_WS(' ', CONCAT(TABLE_NAME, '.', COLUMN_NAME), COLUMN_TYPE, IS_NULLABLE, "
+                 "COALESCE(COLUMN_DEFAULT, ''), EXTRA) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+                 "ORDER BY TABLE_NAME, COLUMN_NAME",
+                 "SELECT CONCAT_WS(' ', CONCAT(TABLE_NAME, '.', INDEX_NAME), NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, "
+                 "COALESCE(SUB_PART, '')) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                 "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"};
+    } else if (kind_ == DatabaseKind::Postgres) {
+      queries = {"SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || "
+                 "COALESCE(column_default, '') FROM information_schema.columns WHERE table_schema = 'public' "
+                 "ORDER BY table_name, column_name",
+                 "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname"};
+    } else {
+      queries = {"SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master "
+                 "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name"};
+    }
     for (const auto& sql : queries) {
       for (const auto& row : db->query(sql).rows) out += std::get<std::string>(row.at(0)) + "\n";
     }
@@ -185,15 +247,29 @@ class TrialDatabase {
   }
 
  private:
-  bool postgres_;
+  static std::int64_t count(jsorm::Connection& db, const std::string& sql) {
+    return std::get<std::int64_t>(db.query(sql).rows.at(0).at(0));
+  }
+
+  DatabaseKind kind_;
+  std::string urlQuery_;
   CliFixture fixture_;
   ScratchDatabase* pg_ = nullptr;
+  std::unique_ptr<MysqlScratchDatabase> mysql_;
 };
 
-/// What migration i looks like when it is fully applied.
-inline TableShape fullShape(int i) {
-  return TableShape{{"id", "label", "extra"}, {tableName(i) + "_label"}};
+/// What migration i looks like after its first `steps` of 3 steps ran (create the table;
+/// add `extra`; index `label`).
+inline TableShape shapeAfterSteps(int i, int steps) {
+  TableShape shape{{"id", "label"}, {}};
+  if (steps >= 2) shape.columns.insert("extra");
+  if (steps >= 3) shape.indexes.insert(tableName(i) + "_label");
+  return shape;
 }
+constexpr int kStepsPerMigration = 3;
+
+/// What migration i looks like when it is fully applied.
+inline TableShape fullShape(int i) { return shapeAfterSteps(i, kStepsPerMigration); }
 
 /// What is left of migration i in `shape`: nothing, all of it, or part of it.
 enum class Trace { None, Full, Partial };
@@ -203,11 +279,12 @@ inline Trace traceOf(const SchemaShape& shape, int i) {
   return it->second == fullShape(i) ? Trace::Full : Trace::Partial;
 }
 
-/// Tables that belong to no migration (only the tracking table may exist besides them).
+/// Tables that belong to no migration (only jsorm's own may exist besides them: the
+/// tracking table, and on MariaDB the step journal and the lease lock's table).
 inline std::vector<std::string> strayTables(const SchemaShape& shape) {
   std::vector<std::string> stray;
   for (const auto& [table, _] : shape) {
-    if (table == "jsorm_migrations") continue;
+    if (table == "jsorm_migrations" || table == "jsorm_migrations_steps" || table == "jsorm_migrations_lock") continue;
     const bool migrationTable = table.size() == 4 && table[0] == 'r' && std::atoi(table.c_str() + 1) >= 1 &&
                                 std::atoi(table.c_str() + 1) <= kMigrationCount;
     if (!migrationTable) stray.push_back(table);
