@@ -38,7 +38,18 @@ LeaseLock::LeaseLock(std::unique_ptr<Connection> connection, std::string table, 
                      std::chrono::milliseconds timeout, std::chrono::milliseconds lease)
     : connection_(std::move(connection)), table_(std::move(table)), key_(std::move(key)), lease_(lease),
       holder_(newHolder()) {
-  ensureTable();
+  // Runners racing through other Galera nodes create the table at the same moment; their
+  // CREATE, replicated in total order, aborts this node's statements on it, even the
+  // information_schema lookup, with a deadlock error. Such an abort passes: look again.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      ensureTable();
+      break;
+    } catch (const SqlError&) {
+      if (attempt == 5) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
+    }
+  }
   const Dialect& d = connection_->dialect();
   const std::string read = fmt::format("SELECT {}, {}, {} FROM {} WHERE {} = {}", d.quoteIdentifier("holder"),
                                        d.quoteIdentifier("heartbeat"), d.quoteIdentifier("lease_ms"),
@@ -54,7 +65,13 @@ LeaseLock::LeaseLock(std::unique_ptr<Connection> connection, std::string table, 
   std::optional<Holding> seen;
   Clock::time_point seenSince = Clock::now();
   while (!tryTake()) {
-    const auto rows = connection_->query(read, {key_});
+    ResultSet rows;
+    try {
+      rows = connection_->query(read, {key_});
+    } catch (const SqlError&) {
+      // Aborted by a racing runner's replicated DDL on this table, as above; the next poll
+      // looks again.
+    }
     if (!rows.rows.empty()) {
       const auto& row = rows.rows.front();
       Holding now{std::get<std::string>(row.at(0)), integer(row.at(1)), integer(row.at(2))};
