@@ -49,3 +49,8 @@ dry_run_statements() {
 elapsed_ms() {
   awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) * 1000 }'
 }
+
+# Hides the password of every URL in a command line shown in an error message.
+redact_urls() {
+  sed -E 's#(://[^:/@ ]*):[^@ ]*@#\1:***@#g' <<<"$1"
+}

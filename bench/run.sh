@@ -5,6 +5,10 @@
 #   bench/run.sh [--reps K] [--n N] [--status-n M] [--compile-reps C] [--only LIST]
 #                [--gen-sizes LIST] [--gen-cols C] [--gen-reps G] [--gen-compare JSORM]
 #                [--build-dir DIR] [--out DIR] [--no-build] [--keep-work]
+#   bench/run.sh mariadb [options]   the MariaDB benchmarks only (mariadb_migrate,
+#                     mariadb_rollback, mariadb_status), results in bench/results/mariadb
+#                     unless --out says otherwise; builds only jsorm, jsorm_adapter_mysql
+#                     and bench_N
 #
 #   --reps K          repetitions of each timed pair (default 5); the short read-only
 #                     commands (status, --version) run 6*K pairs
@@ -12,7 +16,10 @@
 #   --status-n M      migrations for the absolute status benchmark (default 10000)
 #   --compile-reps C  compiles of the N-migration module, as built and at -O2 (default 2 each)
 #   --only LIST       comma-separated subset of: migrate,rollback,status,status_big,version,
-#                     sqlite,compile,generate (default: all). RSS comes with migrate.
+#                     sqlite,compile,generate (default: all of these), and the opt-in
+#                     mariadb_migrate,mariadb_rollback,mariadb_status (need MariaDB 10.11:
+#                     mariadbd, mariadb-install-db and the mariadb client). RSS comes with
+#                     the write benchmarks.
 #   --gen-sizes LIST  model counts for the generate benchmark (default 500,1000,2000,4000)
 #   --gen-cols C      columns per model (default 20)
 #   --gen-reps G      runs of migrate:generate per size (default 6*K)
@@ -23,6 +30,9 @@
 #   --out DIR         results folder (default bench/results/latest): summary.md, samples.tsv,
 #                     machine.txt, compile logs
 #   --keep-work       keep the SQL scripts and database files (in a temporary folder)
+#   --mariadb-in DIR  parent folder of the throwaway MariaDB's data (default /tmp); /dev/shm
+#                     (tmpfs) takes the disk's fsyncs out of both sides, leaving the
+#                     client-side cost and the server's CPU, as --pg-options does for PG
 #   --pg-options STR  PGOPTIONS for the timed jsorm and psql commands alike, e.g.
 #                     "-c synchronous_commit=off" to take the per-COMMIT WAL flush (disk
 #                     latency, the noisiest part on a shared machine) out of both sides
@@ -33,12 +43,19 @@
 #   status    jsorm migrate:status, N applied                     [psql -c the tracking query]
 #   status_big jsorm migrate:status, M applied (absolute target)  [psql -c, for reference]
 #   version   jsorm --version                                     [psql --version]
+#   mariadb_migrate   jsorm migrate on a fresh MariaDB database [mariadb < mariadb_N.sql]
+#   mariadb_rollback  jsorm db:rollback --force of all N        [mariadb < mariadb_rollback_N.sql]
+#   mariadb_status    jsorm migrate:status, N applied            [mariadb < mariadb_status_N.sql]
+#             The MariaDB scripts are jsorm's own session, captured from the server's general
+#             log (bench/make_sql_mariadb.sh): the same statements, journal and tracking rows
+#             included, so the ratio is jsorm's cost over the client's for identical round trips.
 #   sqlite    jsorm migrate on a new SQLite file                  [sqlite3 FILE < sqlite_N.sql]
 #   compile   c++ of the generated N-migration module as built (-O0) and at -O2, /usr/bin/time -v
 #   generate  jsorm migrate:generate of S models x C columns against the snapshot of the same
 #             models before every tenth table gained a column, for each size S (no lower
 #             bound: absolute target 0.3 s and 50 MB at S = 2000, growing linearly)
-# The PostgreSQL cluster is a throwaway one (scripts/pg-test-cluster.sh), stopped at exit.
+# The PostgreSQL cluster is a throwaway one (scripts/pg-test-cluster.sh), stopped at exit; so
+# is the MariaDB server (scripts/mariadb-test-server.sh).
 set -euo pipefail
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 root=$(cd -- "$here/.." && pwd)
@@ -55,13 +72,15 @@ gen_cols=20
 gen_reps=""
 gen_compare=""
 build_dir=$root/build-bench
-out=$here/results/latest
+out=""
 do_build=yes
 keep_work=""
 pg_options=""
+maria_parent=/tmp
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    mariadb) only=mariadb_migrate,mariadb_rollback,mariadb_status; out=${out:-$here/results/mariadb}; shift ;;
     --reps) reps=$2; shift 2 ;;
     --n) n=$2; shift 2 ;;
     --status-n) status_n=$2; shift 2 ;;
@@ -76,10 +95,12 @@ while [[ $# -gt 0 ]]; do
     --no-build) do_build=""; shift ;;
     --keep-work) keep_work=yes; shift ;;
     --pg-options) pg_options=$2; shift 2 ;;
+    --mariadb-in) maria_parent=$2; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+out=${out:-$here/results/latest}
 short_reps=$((6 * reps))
 gen_reps=${gen_reps:-$short_reps}
 for v in "$reps" "$n" "$status_n" "$compile_reps" "$gen_cols" "$gen_reps" ${gen_sizes//,/ }; do
@@ -91,8 +112,10 @@ mkdir -p -- "$out"
 out=$(cd -- "$out" && pwd)
 work=$(mktemp -d /tmp/jsorm-bench.XXXXXX)
 pg_dir=""
+maria_dir=""
 cleanup() {
   if [[ -n "$pg_dir" && -f "$pg_dir/env" ]]; then "$root/scripts/pg-test-cluster.sh" stop "$pg_dir" || true; fi
+  if [[ -n "$maria_dir" && -d "$maria_dir" ]]; then "$root/scripts/mariadb-test-server.sh" stop "$maria_dir" || true; fi
   if [[ -z "$keep_work" ]]; then rm -rf -- "$work"; else echo "work files kept in $work" >&2; fi
 }
 trap cleanup EXIT
@@ -111,8 +134,18 @@ if [[ -n $do_build ]]; then
     keep_work=yes
     bench_die "cmake configure failed; see $work/cmake.log"
   }
-  cmake --build "$build_dir" -j2 --target jsorm jsorm_adapter_pg jsorm_adapter_sqlite "bench_$n" \
-    "bench_loop_$status_n" "${gen_list[@]/#/bench_models_loop_}" >"$work/build.log" 2>&1 || {
+  # Only what the chosen benchmarks run. The build takes /tmp/jsorm-build.lock (when flock is
+  # there), the lock every build on a shared machine takes, so two builds never compete.
+  targets=(jsorm "bench_$n")
+  for s in migrate rollback status status_big; do wants $s && targets+=(jsorm_adapter_pg); done
+  wants sqlite && targets+=(jsorm_adapter_sqlite)
+  wants status_big && targets+=("bench_loop_$status_n")
+  wants generate && targets+=("${gen_list[@]/#/bench_models_loop_}")
+  for s in mariadb_migrate mariadb_rollback mariadb_status; do wants $s && targets+=(jsorm_adapter_mysql); done
+  read -r -a targets <<<"$(printf '%s\n' "${targets[@]}" | awk '!seen[$0]++' | tr '\n' ' ')"
+  build_lock=()
+  command -v flock >/dev/null && build_lock=(flock "${JSORM_BUILD_LOCK:-/tmp/jsorm-build.lock}")
+  "${build_lock[@]}" cmake --build "$build_dir" -j2 --target "${targets[@]}" >"$work/build.log" 2>&1 || {
     keep_work=yes
     bench_die "build failed; see $work/build.log"
   }
@@ -136,6 +169,10 @@ fi
   echo "filesystem of the work folder: $(df -T "$work" | awk 'NR == 2 { print $1, $2 }')"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   [[ -z $pg_options ]] || echo "PGOPTIONS of the timed commands: $pg_options"
+  if [[ ",$only," == *,mariadb_* ]]; then
+    echo "mariadb server: $(mariadbd --version 2>/dev/null || /usr/sbin/mariadbd --version)"
+    echo "mariadb client: $(command -v mariadb) ($(mariadb --version))"
+  fi
 } >"$out/machine.txt"
 
 samples=$out/samples.tsv
@@ -163,7 +200,7 @@ timed() {
   if [[ $rc -ne 0 ]]; then
     keep_work=yes
     tail -n 5 "$logf" >&2
-    bench_die "$label (rep $rep) exited $rc: $*"
+    bench_die "$label (rep $rep) exited $rc: $(redact_urls "$*")"
   fi
   local rss user sys
   read -r rss user sys <"$tf"
@@ -178,7 +215,7 @@ quick() {
   t0=$EPOCHREALTIME
   PGOPTIONS=$pg_options "$@" >/dev/null 2>"$work/$label.err" || rc=$?
   t1=$EPOCHREALTIME
-  [[ $rc -eq 0 ]] || bench_die "$label (rep $rep) exited $rc: $* ($(head -c 300 "$work/$label.err"))"
+  [[ $rc -eq 0 ]] || bench_die "$label (rep $rep) exited $rc: $(redact_urls "$*") ($(head -c 300 "$work/$label.err"))"
   record "$label" "$rep" "$(elapsed_ms "$t0" "$t1")" "" "" ""
 }
 
@@ -277,6 +314,62 @@ if wants sqlite; then
   sqlite_jsorm() { fresh_file; timed sqlite_migrate_jsorm "$1" "$jsorm" migrate "$module" benchSource --url "sqlite:$db" --quiet; }
   sqlite_cli() { fresh_file; timed sqlite_migrate_sqlite3 "$1" --stdin "$sql/sqlite_$n.sql" sqlite3 -bail "$db"; }
   for ((r = 1; r <= reps; r++)); do pair "$r" sqlite_jsorm sqlite_cli; done
+fi
+
+# --- (j) MariaDB: migrate, rollback and status of N ------------------------------------
+# One throwaway server (scripts/mariadb-test-server.sh: loopback TCP, its test settings,
+# e.g. innodb_flush_log_at_trx_commit=2). The client's scripts are jsorm's own session,
+# captured from the general log, so both sides make the same round trips.
+need_maria=""
+for s in mariadb_migrate mariadb_rollback mariadb_status; do wants $s && need_maria=yes; done
+if [[ -n $need_maria ]]; then
+  command -v mariadb >/dev/null || bench_die "the mariadb client is missing (apt-get install -y mariadb-server mariadb-client)"
+  maria_dir=$(mktemp -d "$maria_parent/jsorm-bench-maria.XXXXXX")
+  rmdir -- "$maria_dir"
+  log "starting a throwaway MariaDB in $maria_dir"
+  "$root/scripts/mariadb-test-server.sh" start "$maria_dir" >/dev/null
+  maria_url=$(sed -n 's/^JSORM_TEST_MYSQL_URL=//p' "$maria_dir/env")
+  maria_url=$(url_for_db "$maria_url" bench)
+  # The client reads its credentials from a file of ours only (--defaults-file: no ~/.my.cnf),
+  # so the password is on no command line.
+  maria_cnf=$work/mariadb-client.cnf
+  (umask 077 && printf '[client]\nuser=jsorm\npassword=%s\nhost=127.0.0.1\nport=%s\nprotocol=tcp\n' \
+    "$(sed -n 's/^JSORM_TEST_MYSQL_PASSWORD=//p' "$maria_dir/env")" \
+    "$(sed -n 's/^JSORM_TEST_MYSQL_PORT=//p' "$maria_dir/env")" >"$maria_cnf")
+  maria() { mariadb --defaults-file="$maria_cnf" --batch "$@"; }
+  maria -N -e "SELECT CONCAT('mariadb settings: innodb_flush_log_at_trx_commit=', @@innodb_flush_log_at_trx_commit,
+    ' innodb_doublewrite=', @@innodb_doublewrite, ' innodb_buffer_pool_size=', @@innodb_buffer_pool_size,
+    ' log_bin=', @@log_bin, ' sync_binlog=', @@sync_binlog, ' version=', VERSION())" >>"$out/machine.txt"
+  echo "mariadb data folder: $maria_dir on $(df -T "$maria_dir" | awk 'NR == 2 { print $1, $2 }')" >>"$out/machine.txt"
+  log "capturing jsorm's MariaDB session from the general log (N=$n)"
+  "$here/make_sql_mariadb.sh" "$jsorm" "$module" "$n" "$sql" "$maria_cnf" "$maria_url" >/dev/null
+  maria_fresh() { maria -e "DROP DATABASE IF EXISTS bench; CREATE DATABASE bench"; }
+  maria_client() {  # maria_client LABEL REP SCRIPT
+    timed "$1" "$2" --stdin "$3" mariadb --defaults-file="$maria_cnf" --batch bench
+  }
+  if wants mariadb_migrate; then
+    log "migrate $n on MariaDB: $reps pairs"
+    mm_jsorm() { maria_fresh; timed mariadb_migrate_jsorm "$1" "$jsorm" migrate "$module" benchSource --url "$maria_url" --quiet; }
+    mm_client() { maria_fresh; maria_client mariadb_migrate_client "$1" "$sql/mariadb_$n.sql"; }
+    for ((r = 1; r <= reps; r++)); do pair "$r" mm_jsorm mm_client; done
+  fi
+  if wants mariadb_rollback; then
+    log "rollback of $n on MariaDB: $reps pairs"
+    maria_migrated() { maria_fresh; maria bench <"$sql/mariadb_$n.sql" >/dev/null; }
+    mr_jsorm() { maria_migrated; timed mariadb_rollback_jsorm "$1" "$jsorm" db:rollback "$module" benchSource --url "$maria_url" --force --quiet; }
+    mr_client() { maria_migrated; maria_client mariadb_rollback_client "$1" "$sql/mariadb_rollback_$n.sql"; }
+    for ((r = 1; r <= reps; r++)); do pair "$r" mr_jsorm mr_client; done
+  fi
+  if wants mariadb_status; then
+    log "status of $n on MariaDB: $short_reps pairs (read-only: one migrated database)"
+    maria_fresh
+    maria bench <"$sql/mariadb_$n.sql" >/dev/null
+    ms_jsorm() { quick mariadb_status_jsorm "$1" "$jsorm" migrate:status "$module" benchSource --url "$maria_url"; }
+    ms_client() { quick mariadb_status_client "$1" mariadb --defaults-file="$maria_cnf" --batch bench -e "source $sql/mariadb_status_$n.sql"; }
+    ms_jsorm 0; ms_client 0  # warm-up (rep 0, left out of the statistics)
+    for ((r = 1; r <= short_reps; r++)); do pair "$r" ms_jsorm ms_client; done
+    timed mariadb_status_jsorm_rss 1 "$jsorm" migrate:status "$module" benchSource --url "$maria_url"
+  fi
 fi
 
 # --- (h) compile the N-migration module: as jsorm_add_schema_module builds it, and at -O2 --
@@ -430,8 +523,13 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-") print "n/a"; else p
 {
   echo "# Results ($(date -Is))"
   echo
-  echo "Benchmarks: $only. N=$n, status N=$status_n, $reps repetitions per timed pair ($short_reps for status and"
-  echo "$((short_reps * 2)) for --version), $compile_reps compile(s). Wall times: median (min–max). Ratio: median of the"
+  if [[ ",$only," == *,mariadb_* && ",$only," != *,@(migrate|rollback|status|status_big|version|sqlite|compile|generate),* ]]; then
+    echo "Benchmarks: $only. N=$n, $reps repetitions per timed pair ($short_reps for status). The baseline runs"
+    echo "jsorm's own session, captured from the server's general log. Wall times: median (min–max). Ratio: median of the"
+  else
+    echo "Benchmarks: $only. N=$n, status N=$status_n, $reps repetitions per timed pair ($short_reps for status and"
+    echo "$((short_reps * 2)) for --version), $compile_reps compile(s). Wall times: median (min–max). Ratio: median of the"
+  fi
   echo "per-repetition ratios jsorm/baseline (min–max), each pair run back to back in alternating order."
   echo
   echo "| measurement | jsorm | baseline | ratio | target | result | mean load1 |"
@@ -468,6 +566,9 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-") print "n/a"; else p
     echo "| peak RSS, jsorm migrate $n (PG) | $(fmt_kb "$arss") (max of $ak runs) | – | – | ≤ 15 MB | $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1024 }')" 15) | |"
   fi
   row_pair "SQLite file migrate $n" sqlite_migrate_jsorm sqlite_migrate_sqlite3 "sqlite3 <" 1.1
+  row_pair "MariaDB migrate $n" mariadb_migrate_jsorm mariadb_migrate_client "mariadb <" 1.05
+  row_pair "MariaDB rollback all $n" mariadb_rollback_jsorm mariadb_rollback_client "mariadb <" 1.05
+  row_pair "MariaDB status, $n applied" mariadb_status_jsorm mariadb_status_client "mariadb <" 1.05
   for label in default O2; do
     read -r am amin amax arss acpu ak <<<"$(stats "compile_$label")"
     [[ $ak -gt 0 ]] || continue
@@ -500,7 +601,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-") print "n/a"; else p
   fi
   echo
   echo "Other figures:"
-  for l in pg_status_jsorm_rss pg_status_big_jsorm_rss version_jsorm_rss link; do
+  for l in pg_status_jsorm_rss pg_status_big_jsorm_rss mariadb_status_jsorm_rss version_jsorm_rss link; do
     read -r am _ _ arss acpu ak <<<"$(stats "$l")"
     [[ $ak -gt 0 ]] && echo "- $l: $(fmt_ms "$am"), peak RSS $(fmt_kb "$arss"), CPU $acpu s"
   done
