@@ -55,6 +55,7 @@ KillState requireConsistent(const TrialDatabase& db) {
   REQUIRE(names.size() == state.tracked.size());
   const Journal journal = db.journal();
   CHECK(journal.size() <= 1);
+  CHECK(db.undoneJournalRows() == 0);
   const auto shape = db.shape();
   CHECK(strayTables(shape).empty());
   for (const auto& [name, steps] : journal) {
@@ -209,6 +210,7 @@ void killDuringRollback(DatabaseKind kind) {
       // partial migrations are undone before any batch) and stops; the tracked rest stays.
       REQUIRE_OK(db.run("migrate:down", "crashSource"));
       CHECK(db.journal().empty());
+      CHECK(db.undoneJournalRows() == 0);
       CHECK(db.tracked() == tracked);
       CHECK(requireConsistent(db).tracked == tracked);
     }

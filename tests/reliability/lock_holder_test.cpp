@@ -113,6 +113,7 @@ void killedLeaseHolderIsTakenOver(DatabaseKind kind, const std::string& urlQuery
     REQUIRE(tracked.size() == kMigrationCount);
     for (int i = 1; i <= kMigrationCount; ++i) CHECK(tracked[i - 1] == migrationName(i));
     CHECK(db.journal().empty());
+    CHECK(db.undoneJournalRows() == 0);
     const auto shape = db.shape();
     for (int i = 1; i <= kMigrationCount; ++i) CHECK(traceOf(shape, i) == Trace::Full);
     CHECK(db.connection()->query("SELECT name FROM jsorm_migrations_lock").rows.empty());

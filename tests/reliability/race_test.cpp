@@ -41,6 +41,7 @@ void racingRunners(DatabaseKind kind, const std::string& source, int migrations)
     REQUIRE(tracked.size() == static_cast<std::size_t>(migrations));
     for (int i = 1; i <= migrations; ++i) CHECK(tracked[i - 1] == migrationName(i));
     CHECK(db.journal().empty());
+    CHECK(db.undoneJournalRows() == 0);
     const auto shape = db.shape();
     CHECK(strayTables(shape).empty());
     for (int i = 1; i <= migrations; ++i) CHECK(traceOf(shape, i) == Trace::Full);

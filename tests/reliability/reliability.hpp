@@ -164,16 +164,25 @@ class TrialDatabase {
     return names;
   }
 
-  /// The step journal (MariaDB only; empty elsewhere and before its table exists).
+  /// The step journal's done rows (MariaDB only; empty elsewhere and before its table exists).
   Journal journal() const {
     Journal journal;
     if (!mysql_) return journal;
     auto db = connection();
     if (!db->hasTable("jsorm_migrations_steps")) return journal;
-    for (const auto& row : db->query("SELECT migration, step FROM jsorm_migrations_steps").rows) {
+    for (const auto& row : db->query("SELECT migration, step FROM jsorm_migrations_steps WHERE done <> 0").rows) {
       journal[std::get<std::string>(row.at(0))].insert(std::get<std::int64_t>(row.at(1)));
     }
     return journal;
+  }
+
+  /// Journal rows not marked done: a statement whose block the server cut off. A client's
+  /// kill -9 never leaves one, since the server runs each block to its end.
+  std::int64_t undoneJournalRows() const {
+    if (!mysql_) return 0;
+    auto db = connection();
+    if (!db->hasTable("jsorm_migrations_steps")) return 0;
+    return count(*db, "SELECT count(*) FROM jsorm_migrations_steps WHERE done = 0");
   }
 
   /// Every table with its columns and secondary indexes.
