@@ -92,7 +92,7 @@ void killedLeaseHolderIsTakenOver(DatabaseKind kind, const std::string& urlQuery
     const int holderExit = killAfter(holder, std::chrono::microseconds(0));
     INFO("holder: exit " << holderExit << "\n" << db.output("holder"));
     CHECK(waiterIdle);  // two runners applying at once would be a broken lock
-    REQUIRE(holderExit == -SIGKILL);
+    CHECK(holderExit == -SIGKILL);  // not REQUIRE: the waiter is still to be reaped
     const int applied = finishedIn(db.outFile("holder"));
 
     const bool tookOver = waitForProgressLines(db, "waiter", waiter, 1);
