@@ -86,8 +86,12 @@ LeaseLock::LeaseLock(std::unique_ptr<Connection> connection, std::string table, 
         } catch (const SqlError&) {
           // Another waiter won the race (a conflict on a cluster); look again.
         }
-        const auto after = connection_->query(read, {key_});
-        if (!after.rows.empty() && std::get<std::string>(after.rows.front().at(0)) == holder_) break;
+        try {
+          const auto after = connection_->query(read, {key_});
+          if (!after.rows.empty() && std::get<std::string>(after.rows.front().at(0)) == holder_) break;
+        } catch (const SqlError&) {
+          // Aborted like the read above; the next poll looks again.
+        }
       }
     }
     if (Clock::now() >= deadline) {
