@@ -75,6 +75,7 @@ LeaseLock::LeaseLock(std::unique_ptr<Connection> connection, std::string table, 
     if (!rows.rows.empty()) {
       const auto& row = rows.rows.front();
       Holding now{std::get<std::string>(row.at(0)), integer(row.at(1)), integer(row.at(2))};
+      if (now.holder == holder_) break;  // a takeover whose check was aborted
       if (!seen || *seen != now) {
         seen = now;
         seenSince = Clock::now();
