@@ -315,9 +315,9 @@ TEST_CASE("a shared library posing as an adapter plugin exits 4: not a jsorm ada
 
 TEST_CASE("a --url whose scheme names no installed adapter exits 6 naming the plugin it looked for", "[bad-input]") {
   Seeded f;
-  const auto r = f.cases("migrate", "goodSource", {"--url", "mysql://root:" + testSecret("hunter2-pw") + "@db.example/app"});
+  const auto r = f.cases("migrate", "goodSource", {"--url", "oracle://root:" + testSecret("hunter2-pw") + "@db.example/app"});
   CHECK_ONE_ERROR_LINE(r, 6);
-  checkPhrases(r, {"libjsorm_adapter_mysql.so"});
+  checkPhrases(r, {"libjsorm_adapter_oracle.so"});
   CHECK_FALSE(contains(r.out + r.err, testSecret("hunter2-pw")));
   CHECK(f.unchanged());
 }
