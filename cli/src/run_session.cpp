@@ -14,12 +14,13 @@ void ProgressPrinter::statement(const std::string& sql) {
   if (showStatements_) out_.result(sql + ";");
 }
 
-RunSession::RunSession(Invocation& invocation)
+RunSession::RunSession(Invocation& invocation, RunObserver* observer)
     : invocation_(invocation),
       opened_(openMigrationSource(invocation)),
       connection_(openConnection(invocation, opened_.source())),
       printer_(invocation.out, invocation.options.dryRun, invocation.options.dryRun || invocation.options.verbose),
-      runner_(*connection_, opened_.source(), runOptions(invocation, printer_), opened_.loaded.validated) {}
+      runner_(*connection_, opened_.source(), runOptions(invocation, observer ? *observer : printer_),
+              opened_.loaded.validated) {}
 
 void RunSession::announce(const std::string& what) {
   out().line(fmt::format("{}{} on {} (source {} from {})", dryRun() ? "Dry run: " : "", what, connection_->target(),

@@ -27,12 +27,14 @@ class ProgressPrinter final : public RunObserver {
 
 class RunSession {
  public:
-  explicit RunSession(Invocation& invocation);
+  /// `observer`, when given, replaces the progress printer (migrate --dry-run --json records a plan).
+  explicit RunSession(Invocation& invocation, RunObserver* observer = nullptr);
 
   Runner& runner() noexcept { return runner_; }
   Connection& connection() noexcept { return *connection_; }
   bool dryRun() const noexcept { return invocation_.options.dryRun; }
   Output& out() noexcept { return invocation_.out; }
+  const OpenedSource& opened() const noexcept { return opened_; }
   /// "[Dry run: ]<what> on <database> (source S from M)"
   void announce(const std::string& what);
 

@@ -30,6 +30,8 @@ RunObserver::~RunObserver() = default;
 void RunObserver::migrationStarted(const std::string&, Direction) {}
 void RunObserver::migrationFinished(const std::string&, Direction, std::chrono::milliseconds) {}
 void RunObserver::statement(const std::string&) {}
+void RunObserver::stepStarted(std::size_t, const std::string&) {}
+void RunObserver::stepFinished(std::size_t) {}
 
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -144,6 +146,7 @@ MigrationError detail::stepFailure(const Migration& migration, const Steps& step
 void Runner::runStatements(const Migration& migration, const Steps& steps) {
   const Dialect& dialect = connection_.dialect();
   for (std::size_t i = 0; i < steps.size(); ++i) {
+    options_.observer->stepStarted(i, steps[i].describe());
     for (const Statement& statement : dialect.render(steps[i])) {
       if (statement.onlyIfColumnExists &&
           !connection_.hasColumn(statement.onlyIfColumnExists->table, statement.onlyIfColumnExists->column)) {
@@ -155,6 +158,7 @@ void Runner::runStatements(const Migration& migration, const Steps& steps) {
         throw detail::stepFailure(migration, steps, i, e, statement.sql);
       }
     }
+    options_.observer->stepFinished(i);
   }
 }
 

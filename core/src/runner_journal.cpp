@@ -58,6 +58,7 @@ void Runner::runJournaled(const Migration& migration, const Steps& steps, std::i
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const std::string stepSum = detail::stepChecksum(steps[i]);
     const auto statements = dialect.render(steps[i]);
+    options_.observer->stepStarted(i, steps[i].describe());
     for (std::size_t j = 0; j < statements.size(); ++j) {
       if (done.has(i, j)) continue;
       const std::string& sql = statements[j].sql;
@@ -87,6 +88,7 @@ void Runner::runJournaled(const Migration& migration, const Steps& steps, std::i
                                               i, steps.size()));
       }
     }
+    options_.observer->stepFinished(i);
   }
   // The tracking row and the end of the journal in one transaction: DML is transactional.
   const detail::TrackingTable tracking(dialect, source_.migrationTable);

@@ -1,6 +1,10 @@
 // migrate, migrate:up and migrate:down.
 
+#include "../history.hpp"
+#include "../plan.hpp"
 #include "../run_session.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 
@@ -9,7 +13,30 @@ namespace jsorm::cli {
 namespace {
 using Clock = std::chrono::steady_clock;
 
+// The dry run recorded and printed as one JSON document, so a pipeline can attach the
+// exact SQL to an approval. Nothing else goes to stdout.
+int printPlan(Invocation& invocation, bool onlyNext) {
+  PlanRecorder recorder;
+  RunSession session(invocation, &recorder);
+  const RunResult result = onlyNext ? session.runner().migrateUp() : session.runner().migrate();
+  const OpenedSource& opened = session.opened();
+  const PlanTarget target{session.connection().target(), opened.source().migrationTable, opened.symbol, opened.module,
+                          session.connection().dialect().transactionalDdl()};
+  const auto plan = planJson(target, result, recorder, summarize(opened.source(), opened.loaded.validated));
+  // Raw SQL that is not UTF-8 is shown with replacement characters rather than failing.
+  invocation.out.result(plan.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  return 0;
+}
+
 int runForward(Invocation& invocation, bool onlyNext) {
+  if (invocation.options.json) {
+    // A real run reports progress as it goes; only the plan of a dry run is a JSON document.
+    if (!invocation.options.dryRun) {
+      throw UsageError("--json prints the plan of a dry run and needs --dry-run; a migrate that applies "
+                       "migrations prints text (check the result with migrate:status --json)");
+    }
+    return printPlan(invocation, onlyNext);
+  }
   RunSession session(invocation);
   session.announce(onlyNext ? "Migrating up one" : "Migrating");
   const auto started = Clock::now();
@@ -58,14 +85,17 @@ const Command migrateCommand{
     "and the next migrate resumes it (docs/mysql.md).\n"
     "Refuses to run when an applied migration was changed or removed (see migrate:repair).\n"
     "Without MODULE SYMBOL the source comes from jsorm.toml (see --config, --source).\n"
+    "--dry-run --json prints the plan as one JSON document instead: the batch it would form, each\n"
+    "pending migration with its steps and their exact SQL, and every statement in order (docs/cli.md).\n"
     "Example: jsorm migrate ./build/lib/libroles_users.so ormSource --url sqlite:app.db",
-    kSourceOptions | kConnectionOptions | kRunOptions, &runMigrate};
+    kSourceOptions | kConnectionOptions | kRunOptions | kJsonOption, &runMigrate};
 
 extern const Command migrateUpCommand;
 const Command migrateUpCommand{
     "migrate:up", "Apply only the next pending migration", "jsorm migrate:up [MODULE SYMBOL] [options]",
-    "Applies the first pending migration as a batch of its own.",
-    kSourceOptions | kConnectionOptions | kRunOptions, &runMigrateUp};
+    "Applies the first pending migration as a batch of its own.\n"
+    "--dry-run --json prints its plan as one JSON document, as migrate does.",
+    kSourceOptions | kConnectionOptions | kRunOptions | kJsonOption, &runMigrateUp};
 
 extern const Command migrateDownCommand;
 const Command migrateDownCommand{

@@ -60,6 +60,14 @@ class JSORM_API RunObserver {
   virtual void migrationFinished(const std::string& name, Direction direction, std::chrono::milliseconds took);
   /// Called with every statement before it runs (or instead of running it, on a dry run).
   virtual void statement(const std::string& sql);
+  /// Called before the statements of each step as a migration is applied or rolled back;
+  /// `index` counts from 0 in the steps being run (its up steps, or its down steps). Every
+  /// statement until stepFinished belongs to that step; the transaction and tracking-table
+  /// statements around the steps come before the first or after the last. Undoing a partial
+  /// migration's journaled steps reports statements only.
+  virtual void stepStarted(std::size_t index, const std::string& description);
+  /// Called once every statement of the step ran (or was shown, on a dry run); not when one failed.
+  virtual void stepFinished(std::size_t index);
 };
 
 struct RunOptions {
