@@ -13,6 +13,7 @@ extern const Command freshCommand;
 extern const Command rollbackCommand;
 extern const Command generateCommand;
 extern const Command inspectCommand;
+extern const Command artifactDiffCommand;
 extern const Command adaptersCommand;
 
 const std::vector<Command>& commands() {
@@ -26,6 +27,7 @@ const std::vector<Command>& commands() {
       rollbackCommand,
       generateCommand,
       inspectCommand,
+      artifactDiffCommand,
       adaptersCommand,
   };
   return table;

@@ -1,5 +1,6 @@
 #include "history.hpp"
 
+#include <jsorm/checksum.hpp>
 #include <jsorm/error.hpp>
 #include <jsorm/migration.hpp>
 
@@ -18,7 +19,11 @@ std::vector<MigrationSummary> summarize(const MigrationSource& source, const Val
     summary.name = migration.name;
     summary.checksum = i < validated.checksums.size() ? validated.checksums[i] : std::string();
     const Steps up = upSteps(migration);
-    for (const Step& step : up) summary.steps.push_back(step.describe());
+    for (const Step& step : up) {
+      summary.steps.push_back(step.describe());
+      // The public checksum of a migration of this one step: equal exactly when the steps are.
+      summary.stepChecksums.push_back(checksum(defineMigration({.name = "step", .up = Steps{step}})));
+    }
     summary.transactional =
         migration.transaction && std::none_of(up.begin(), up.end(), [](const Step& s) { return s.needsNoTransaction(); });
     try {

@@ -15,6 +15,9 @@ struct MigrationSummary {
   std::string name;
   std::string checksum;
   std::vector<std::string> steps;  ///< each up step's describe()
+  /// One per up step: tells an altered step whose description reads the same (a column's
+  /// type, a default) from an unchanged one.
+  std::vector<std::string> stepChecksums;
   bool transactional = true;       ///< runs in one transaction on a database with transactional DDL
   bool reversible = true;          ///< has a down, or every step reverses automatically
 };

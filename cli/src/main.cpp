@@ -35,7 +35,8 @@ void printGeneralHelp(std::ostream& os) {
         "  --help          print this help\n\n"
         "Exit codes: 0 ok, 1 internal error, 2 usage, 3 config, 4 module, 5 schema definition,\n"
         "6 connection/adapter, 7 migration failed or refused, 8 production guard, 10 status not current,\n"
-        "11 generate --check found changes, 12 generate refused a dangerous change.\n";
+        "11 generate --check found changes, 12 generate refused a dangerous change,\n"
+        "15 artifact:diff found an edited history.\n";
 }
 
 po::options_description optionsFor(const Command& command, Options& o) {
