@@ -469,6 +469,46 @@ TEST_CASE("a dry run reports every statement and changes nothing") {
   CHECK(observer.events == std::vector<std::string>{"up m1", "done m1"});
 }
 
+TEST_CASE("the observer hears each step start and finish around exactly that step's statements") {
+  FakeConnection db(sqliteDialect());
+  // What migrate --dry-run --json groups by: the transaction and tracking statements fall outside every step.
+  class StepObserver final : public RunObserver {
+   public:
+    void stepStarted(std::size_t index, const std::string& description) override {
+      events.push_back("step " + std::to_string(index) + " " + description);
+    }
+    void stepFinished(std::size_t index) override { events.push_back("end " + std::to_string(index)); }
+    void statement(const std::string& sql) override { events.push_back(sql.substr(0, sql.find(" VALUES"))); }
+    std::vector<std::string> events;
+  } observer;
+  const MigrationSource source = sourceOf({defineMigration({
+      .name = "two-steps",
+      .up = Steps{rawSql("CREATE TABLE a (id INTEGER)", "DROP TABLE a"), rawSql("CREATE TABLE b (id INTEGER)", "DROP TABLE b")},
+  })});
+  Runner runner(db, source, {.dryRun = true, .observer = &observer});
+  runner.migrate();
+  const std::string insert = "INSERT INTO \"jsorm_migrations\" (\"name\", \"batch\", \"checksum\", \"execution_ms\")";
+  CHECK(observer.events == std::vector<std::string>{sqliteDialect().createTrackingTable("jsorm_migrations"),
+                                                    "BEGIN",
+                                                    "step 0 rawSql(\"CREATE TABLE a (id INTEGER)\")",
+                                                    "CREATE TABLE a (id INTEGER)",
+                                                    "end 0",
+                                                    "step 1 rawSql(\"CREATE TABLE b (id INTEGER)\")",
+                                                    "CREATE TABLE b (id INTEGER)",
+                                                    "end 1",
+                                                    insert,
+                                                    "COMMIT"});
+
+  // Rolling back reports its down steps, newest first, the same way.
+  db.addRow("two-steps", 1, checksum(source.migrations[0]));
+  observer.events.clear();
+  runner.migrateDown();
+  CHECK(observer.events == std::vector<std::string>{"BEGIN", "step 0 rawSql(\"DROP TABLE b\")", "DROP TABLE b", "end 0",
+                                                    "step 1 rawSql(\"DROP TABLE a\")", "DROP TABLE a", "end 1",
+                                                    "DELETE FROM \"jsorm_migrations\" WHERE \"name\" = 'two-steps'",
+                                                    "COMMIT"});
+}
+
 TEST_CASE("status lists applied, changed, pending and then missing migrations") {
   FakeConnection db(sqliteDialect());
   const MigrationSource source = sourceOf({createTableMigration("m1", "a"), createTableMigration("m2", "b"),
