@@ -28,9 +28,7 @@ std::vector<std::string> stepChanges(const MigrationSummary& before, const Migra
       out.push_back(fmt::format("step {} altered: {} -> {}", n, before.steps[i], after.steps[i]));
     } else if (i < before.stepChecksums.size() && i < after.stepChecksums.size() &&
                before.stepChecksums[i] != after.stepChecksums[i]) {
-      out.push_back(fmt::format("step {} altered: {} (same description, another definition: a type, a default, "
-                                "an option)",
-                                n, after.steps[i]));
+      out.push_back(fmt::format("step {} altered: {} (same description, another definition)", n, after.steps[i]));
     }
   }
   return out;

@@ -95,16 +95,20 @@ SourceDiff compare(const SchemaModule& before, const SchemaModule& after, const 
   return out;
 }
 
+std::string migrations(std::size_t count) {
+  return fmt::format("{} migration{}", count, count == 1 ? "" : "s");
+}
+
 void printText(Output& out, const std::vector<SourceDiff>& diffs) {
   std::vector<std::string> edited;
   std::size_t appended = 0;
   for (const auto& source : diffs) {
     if (source.presentIn == "old") {
-      out.result(fmt::format("{}: only in the old build: its {} migrations are gone from the new one", source.name,
-                             source.diff.removed.size()));
+      out.result(fmt::format("{}: only in the old build; the new one drops its {}", source.name,
+                             migrations(source.diff.removed.size())));
     } else if (source.presentIn == "new") {
-      out.result(fmt::format("{}: only in the new build (a new history of {} migrations)", source.name,
-                             source.diff.appended.size()));
+      out.result(fmt::format("{}: only in the new build (a new history of {})", source.name,
+                             migrations(source.diff.appended.size())));
     } else if (source.diff.empty()) {
       out.result(fmt::format("{}: no changes", source.name));
     }
@@ -117,7 +121,7 @@ void printText(Output& out, const std::vector<SourceDiff>& diffs) {
                            "(exit 15)",
                            fmt::join(edited, ", ")));
   } else if (appended > 0) {
-    out.result(fmt::format("history kept: {} migration{} appended", appended, appended == 1 ? "" : "s"));
+    out.result(fmt::format("history kept: {} appended", migrations(appended)));
   } else {
     out.result("no changes");
   }
