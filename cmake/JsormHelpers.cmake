@@ -1,6 +1,9 @@
 # Helpers users call to build schema modules and adapter plugins against jsorm.
 # Installed with the package; used unchanged inside this build.
 
+# JsormProvenance.cmake lies next to this file, in the source tree and when installed.
+set(_JSORM_HELPERS_DIR "${CMAKE_CURRENT_LIST_DIR}")
+
 # Schema modules are compiled without optimisation whatever the build type: their code
 # runs once per command (building the migration steps), so -O2 buys microseconds at run
 # time and costs about 5x the compile time (30-40 ms against 7 ms per migration,
@@ -13,6 +16,8 @@ set(JSORM_SCHEMA_MODULE_OPTIMIZATION "-O0" CACHE STRING
 # exports nothing but its jsorm entry points. Every .cpp in MIGRATIONS_DIR is compiled in,
 # so a generated migration is picked up by the next build without editing CMake files.
 # OPTIMIZATION overrides JSORM_SCHEMA_MODULE_OPTIMIZATION for this module.
+# The module records how it was built (git revision, UTC time, compiler) in the exported
+# text jsorm_module_provenance, which `jsorm inspect` shows.
 function(jsorm_add_schema_module name)
   cmake_parse_arguments(ARG "" "MIGRATIONS_DIR;OPTIMIZATION" "SOURCES" ${ARGN})
   set(sources ${ARG_SOURCES})
@@ -22,7 +27,19 @@ function(jsorm_add_schema_module name)
     list(SORT migration_sources)
     list(APPEND sources ${migration_sources})
   endif()
-  add_library(${name} MODULE ${sources})
+  # Regenerated whenever the module's own sources change, so the revision and time are
+  # those of the build that compiled them, not of the last configure.
+  find_package(Git QUIET)
+  set(provenance "${CMAKE_CURRENT_BINARY_DIR}/${name}_jsorm_provenance.cpp")
+  add_custom_command(OUTPUT "${provenance}"
+    COMMAND "${CMAKE_COMMAND}" "-DOUTPUT=${provenance}" "-DSOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}"
+            "-DGIT_EXECUTABLE=${GIT_EXECUTABLE}"
+            "-DCOMPILER=${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}"
+            -P "${_JSORM_HELPERS_DIR}/JsormProvenance.cmake"
+    DEPENDS ${sources} "${_JSORM_HELPERS_DIR}/JsormProvenance.cmake"
+    COMMENT "Recording the build provenance of ${name}"
+    VERBATIM)
+  add_library(${name} MODULE ${sources} "${provenance}")
   target_link_libraries(${name} PRIVATE jsorm::core)
   set_target_properties(${name} PROPERTIES
     PREFIX "lib"

@@ -11,6 +11,7 @@ install(FILES
   ${PROJECT_BINARY_DIR}/jsormConfig.cmake
   ${PROJECT_BINARY_DIR}/jsormConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/cmake/JsormHelpers.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/JsormProvenance.cmake
   DESTINATION ${JSORM_CMAKE_DIR})
 
 set(CPACK_GENERATOR DEB)

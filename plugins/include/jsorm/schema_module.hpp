@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,14 @@ enum class SourceKind { Migration, Generate };
 struct ExportedSource {
   std::string name;
   SourceKind kind;
+};
+
+/// How a module was built, as jsorm_add_schema_module recorded it. A field the record
+/// lacks is empty.
+struct ModuleProvenance {
+  std::string revision;  ///< git commit of the sources, "-dirty" appended if they had changes; "unknown" outside git
+  std::string builtAt;   ///< UTC, ISO 8601 ("2025-01-31T12:00:00Z")
+  std::string compiler;  ///< CMake's compiler id and version ("GNU 12.2.0")
 };
 
 /// A value made by a schema module, kept together with the library that made it: the
@@ -44,6 +53,10 @@ class JSORM_API SchemaModule {
   const std::string& jsormVersion() const noexcept { return jsormVersion_; }
   /// Every exported source, in declaration order. Works on stripped modules too.
   const std::vector<ExportedSource>& exports() const noexcept { return exports_; }
+  /// The module's build provenance (its exported text `jsorm_module_provenance`); nullopt
+  /// for a module built before jsorm recorded it or without jsorm_add_schema_module.
+  /// Works on stripped modules too.
+  std::optional<ModuleProvenance> provenance() const;
 
   /// Calls the exported migration source and validates it. Throws ModuleError when the
   /// symbol is absent or of another kind, SchemaError when its definitions are wrong.
