@@ -86,6 +86,13 @@ strip "$work/stripped-module.so"
 "$work/stripped/bin/jsorm" migrate "$work/stripped-module.so" ormSource --url "sqlite:$work/stripped.db" >/dev/null
 expect "applied by the stripped install" "$(sqlite3 "$work/stripped.db" 'SELECT COUNT(*) FROM jsorm_migrations')" 2
 
+step "the installed jsorm_add_schema_module records the build provenance, and strip keeps it"
+# The example's sources are in the jsorm checkout; the README's module is in $work, outside any.
+"$work/stripped/bin/jsorm" inspect "$work/stripped-module.so" | grep >/dev/null -E "provenance: revision ([0-9a-f]{40}(-dirty)?|unknown), built " \
+  || fail "the stripped example module shows no provenance"
+"$jsorm" inspect "$work/readme/build/libreadme_schema.so" | grep >/dev/null "provenance: revision unknown, built " \
+  || fail "a module built outside a git checkout does not say its revision is unknown"
+
 step "the Debian package unpacks and runs"
 (cd "$build" && cpack -G DEB -B "$work/deb" >/dev/null)
 deb="$(ls "$work"/deb/*.deb)"
