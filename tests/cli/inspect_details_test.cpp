@@ -286,6 +286,15 @@ TEST_CASE("inspect of a module built without jsorm_add_schema_module says its pr
   CHECK(sourceNamed(doc, "librarySource").at("migrations").size() == 4);
 }
 
+TEST_CASE("inspect does not read a jsorm_module_provenance that is not text as the provenance", "[bad-input]") {
+  CliFixture f;
+  const std::string odd = kFixtureDir + "/libfixture_inspect_odd_provenance.so";
+  const auto r = f.jsorm({"inspect", odd, "librarySource"});
+  INFO(describe(r));
+  REQUIRE(r.exitCode == 0);
+  CHECK(contains(r.out, odd + ": built with jsorm 0.2.0 (ABI 3)\n  provenance: not recorded\n"));
+}
+
 TEST_CASE("inspect refuses what is not a schema module, and extra arguments", "[bad-input]") {
   CliFixture f;
   const auto missing = f.jsorm({"inspect", f.dir.file("missing.so")});
