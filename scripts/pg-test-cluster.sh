@@ -20,6 +20,9 @@ readonly MARKER=.jsorm-pg-test-cluster
 START_DIR=""
 START_OK=yes
 
+# shellcheck source=scripts/lib/loopback.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/loopback.sh"
+
 die() {
   echo "pg-test-cluster: $*" >&2
   exit 1
@@ -37,30 +40,6 @@ as_owner() {
   else
     "$@"
   fi
-}
-
-absolute() {
-  mkdir -p -- "$1"
-  (cd -- "$1" && pwd -P)
-}
-
-port_in_use() {
-  if command -v ss >/dev/null 2>&1 && [[ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]]; then
-    return 0
-  fi
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-free_port() {
-  local port attempt
-  for attempt in $(seq 1 200); do
-    port=$((20000 + RANDOM % 20001))
-    if ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-  done
-  die "no free TCP port found in 20000-40000"
 }
 
 env_value() {

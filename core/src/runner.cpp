@@ -99,6 +99,25 @@ void Runner::run(const std::string& sql) {
   if (!options_.dryRun) connection_.execute(sql);
 }
 
+void Runner::inTransaction(const std::function<void()>& body) {
+  options_.observer->statement("BEGIN");
+  if (!options_.dryRun) connection_.begin();
+  try {
+    body();
+    options_.observer->statement("COMMIT");
+    if (!options_.dryRun) connection_.commit();
+  } catch (...) {
+    if (!options_.dryRun) {
+      try {
+        connection_.rollback();
+      } catch (...) {
+        // Keep the original error; the connection closes with the transaction undone.
+      }
+    }
+    throw;
+  }
+}
+
 void Runner::ensureTrackingTable() {
   const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
   if (journaling_) {
@@ -193,23 +212,10 @@ void Runner::runMigration(const Migration& migration, const Steps& steps, Direct
     runStatements(migration, steps);
     record();
   } else {
-    options_.observer->statement("BEGIN");
-    if (!options_.dryRun) connection_.begin();
-    try {
+    inTransaction([&] {
       runStatements(migration, steps);
       record();
-      options_.observer->statement("COMMIT");
-      if (!options_.dryRun) connection_.commit();
-    } catch (...) {
-      if (!options_.dryRun) {
-        try {
-          connection_.rollback();
-        } catch (...) {
-          // Keep the original error; the connection closes with the transaction undone.
-        }
-      }
-      throw;
-    }
+    });
   }
   options_.observer->migrationFinished(
       migration.name, direction, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));

@@ -39,10 +39,7 @@ void Runner::settleUncertain(const Migration& migration, const Steps& steps, det
                       migration.name, at.second + 1, at.first + 1,
                       at.first < steps.size() ? steps[at.first].describe() : "no longer in the migration"));
     }
-    options_.observer->statement(*present ? table.markDone(migration.name, at) : table.forgetStatement(migration.name, at));
-    if (!options_.dryRun) {
-      connection_.execute(*present ? table.markDone(migration.name, at) : table.forgetStatement(migration.name, at));
-    }
+    run(*present ? table.markDone(migration.name, at) : table.forgetStatement(migration.name, at));
     if (*present) journal.done.insert(at);
   }
   journal.uncertain.clear();
@@ -93,22 +90,10 @@ void Runner::runJournaled(const Migration& migration, const Steps& steps, std::i
   // The tracking row and the end of the journal in one transaction: DML is transactional.
   const detail::TrackingTable tracking(dialect, source_.migrationTable);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  options_.observer->statement("BEGIN");
-  if (!options_.dryRun) connection_.begin();
-  try {
+  inTransaction([&] {
     runBound(tracking.insertSql(), {migration.name, batch, sum, static_cast<std::int64_t>(took.count())});
     run(journal.forget(migration.name));
-    options_.observer->statement("COMMIT");
-    if (!options_.dryRun) connection_.commit();
-  } catch (...) {
-    if (!options_.dryRun) {
-      try {
-        connection_.rollback();
-      } catch (...) {
-      }
-    }
-    throw;
-  }
+  });
 }
 
 void Runner::reverseJournaled(const Migration& migration, detail::MigrationJournal journal) {
@@ -191,9 +176,7 @@ void Runner::rollBackJournaled(const Migration& migration) {
   // undone step by step: a kill halfway leaves a partial migration, resumable either way.
   const Steps up = upSteps(migration);
   detail::MigrationJournal all;
-  options_.observer->statement("BEGIN");
-  if (!options_.dryRun) connection_.begin();
-  try {
+  inTransaction([&] {
     runBound(tracking.deleteSql(), {migration.name});
     for (std::size_t i = 0; i < up.size(); ++i) {
       const std::string stepSum = detail::stepChecksum(up[i]);
@@ -204,17 +187,7 @@ void Runner::rollBackJournaled(const Migration& migration) {
         run(journal.insert(migration.name, {i, j}, stepSum, true));
       }
     }
-    options_.observer->statement("COMMIT");
-    if (!options_.dryRun) connection_.commit();
-  } catch (...) {
-    if (!options_.dryRun) {
-      try {
-        connection_.rollback();
-      } catch (...) {
-      }
-    }
-    throw;
-  }
+  });
   reverseJournaled(migration, std::move(all));
 }
 

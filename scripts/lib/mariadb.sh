@@ -29,6 +29,9 @@ readonly MARIADB_TEST_OPTIONS=(
 ADMIN_USER=$(id -un)
 # Node directories initialised, and servers launched (pid:node directory), by this run:
 # for cleanup after a failed start.
+# shellcheck source=scripts/lib/loopback.sh
+. "$(dirname "${BASH_SOURCE[0]}")/loopback.sh"
+
 NODES=()
 LAUNCHED=()
 START_DIR=""
@@ -37,32 +40,6 @@ START_OK=yes
 die() {
   echo "$TOOL: $*" >&2
   exit 1
-}
-
-absolute() {
-  mkdir -p -- "$1"
-  (cd -- "$1" && pwd -P)
-}
-
-port_in_use() {
-  if command -v ss >/dev/null 2>&1 && [[ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]]; then
-    return 0
-  fi
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-# A free TCP port in 20000-40000 that is none of the arguments (ports already picked).
-# shellcheck disable=SC2120
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 20001))
-    if [[ " $* " != *" $port "* ]] && ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-  done
-  die "no free TCP port found in 20000-40000"
 }
 
 env_value() {

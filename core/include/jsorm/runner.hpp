@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -121,6 +122,9 @@ class JSORM_API Runner {
   std::vector<MigrationStatus> statusOf(const std::vector<AppliedMigration>& applied, const Journal& journal);
   void refuseAlteredHistory(const std::vector<AppliedMigration>& applied, const Journal& journal);
   void ensureTrackingTable();
+  /// Runs `body` between BEGIN and COMMIT (shown, not sent, on a dry run); rolls back and
+  /// rethrows when it throws.
+  void inTransaction(const std::function<void()>& body);
   std::vector<AppliedMigration> readApplied();
   Journal readJournal();
   /// Applies `migration` statement by statement, journaling each, skipping what `done`
