@@ -22,6 +22,9 @@ enum OptionGroup : unsigned {
   kStepsOption = 1u << 6,        ///< --steps N
   kGenerateOptions = 1u << 7,    ///< --name, --out, --check, --allow-dangerous
   kReadsOnly = 1u << 8,          ///< never changes the database (nor creates a SQLite file)
+  kFleetOptions = 1u << 9,       ///< --targets, --all-sources, --parallel, --canary, --continue-on-error, --shard
+  kLintOptions = 1u << 10,       ///< --all, --database
+  kDdlLockOptions = 1u << 11,    ///< --ddl-lock-timeout, --retries
 };
 
 /// The longest --lock-timeout accepted: a week.
@@ -43,6 +46,19 @@ struct Options {
   double lockTimeoutSeconds = 60;
   bool dryRun = false;
   bool json = false;
+  // Fleets (docs/fleets.md): one command over many targets.
+  std::string targetsFile;  ///< --targets FILE: one connection URL per line
+  bool allSources = false;  ///< --all-sources: every [migrationSources.*] of the config
+  int parallel = 4;
+  int canary = 0;
+  bool continueOnError = false;
+  std::string shard;  ///< --shard K/N as given
+  // migrate:lint (docs/lint.md).
+  bool lintAll = false;       ///< --all: every migration, not only the pending ones
+  std::string lintDatabase;   ///< --database postgres|mysql|sqlite
+  // DDL lock waits: PostgreSQL's lock_timeout per migration, retried with backoff.
+  std::optional<double> ddlLockTimeoutSeconds;
+  int retries = 3;
   bool quiet = false;
   bool verbose = false;
 };

@@ -16,6 +16,8 @@ enum ExitCode : int {
   kStatusNotCurrent = 10, ///< migrate:status found pending, missing or changed migrations
   kModelsChanged = 11,    ///< migrate:generate --check: the models differ from the snapshot
   kDangerousChange = 12,  ///< migrate:generate: a dangerous change needs --allow-dangerous
+  kLintErrors = 13,       ///< migrate:lint: a finding at error level
+  kSchemaDrift = 14,      ///< db:check: the live schema differs from what the migrations produce
   kHistoryEdited = 15,    ///< artifact:diff: the new build edits the history the old one had
 };
 

@@ -36,7 +36,7 @@ void printGeneralHelp(std::ostream& os) {
         "Exit codes: 0 ok, 1 internal error, 2 usage, 3 config, 4 module, 5 schema definition,\n"
         "6 connection/adapter, 7 migration failed or refused, 8 production guard, 10 status not current,\n"
         "11 generate --check found changes, 12 generate refused a dangerous change,\n"
-        "15 artifact:diff found an edited history.\n";
+        "13 lint found an error, 14 db:check found drift, 15 artifact:diff found an edited history.\n";
 }
 
 po::options_description optionsFor(const Command& command, Options& o) {
@@ -81,6 +81,31 @@ po::options_description optionsFor(const Command& command, Options& o) {
   }
   if (command.groups & kRunOptions) {
     all.add_options()("dry-run", po::bool_switch(&o.dryRun), "print the SQL that would run; change nothing");
+  }
+  if (command.groups & kDdlLockOptions) {
+    all.add_options()
+        ("ddl-lock-timeout", po::value<double>()->value_name("SECONDS")->notifier([&o](double s) { o.ddlLockTimeoutSeconds = s; }),
+         "PostgreSQL: give up a migration's statement after waiting this long for a table lock,\n"
+         "roll the migration back and retry it (default: [run] ddlLockTimeout, else wait forever)")
+        ("retries", po::value(&o.retries)->value_name("N")->default_value(3),
+         "with --ddl-lock-timeout: retry a migration this often, with backoff, before failing");
+  }
+  if (command.groups & kFleetOptions) {
+    all.add_options()
+        ("targets", po::value(&o.targetsFile)->value_name("FILE"),
+         "run against every connection URL in FILE (one per line, # comments, ${VAR} expanded)")
+        ("all-sources", po::bool_switch(&o.allSources), "run every [migrationSources.*] of the config")
+        ("parallel", po::value(&o.parallel)->value_name("N")->default_value(4), "run up to N targets at once")
+        ("canary", po::value(&o.canary)->value_name("K")->default_value(0),
+         "run the first K targets alone first; any failure stops the fleet")
+        ("continue-on-error", po::bool_switch(&o.continueOnError), "keep starting targets after one failed")
+        ("shard", po::value(&o.shard)->value_name("K/N"), "take only the K-th of N stable, disjoint slices of the targets");
+  }
+  if (command.groups & kLintOptions) {
+    all.add_options()
+        ("all", po::bool_switch(&o.lintAll), "check every migration, not only the pending ones")
+        ("database", po::value(&o.lintDatabase)->value_name("postgres|mysql|sqlite"),
+         "check for this database (default: the source's adapter)");
   }
   if (command.groups & kJsonOption) {
     all.add_options()("json", po::bool_switch(&o.json), "print machine-readable JSON");

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 JSORM_NAMESPACE_BEGIN
 
@@ -30,6 +31,12 @@ class JSORM_API MigrationBody {
   std::function<Steps(Builder&)> callback_;
 };
 
+/// A lint rule a migration accepts on purpose, and why (migrate:lint prints the reason).
+struct LintAllowance {
+  std::string rule;
+  std::string reason;
+};
+
 /// A migration. Fields are in jsorm's order so designated initializers read as in jsorm.
 struct Migration {
   std::string name;
@@ -38,6 +45,8 @@ struct Migration {
   MigrationBody down;
   /// false runs the migration outside a transaction (e.g. CREATE INDEX CONCURRENTLY).
   bool transaction = true;
+  /// Lint rules this migration accepts: `.lintAllow = {{"rule-id", "why"}}` (docs/lint.md).
+  std::vector<LintAllowance> lintAllow;
 };
 
 /// Defines a migration. Never throws; mistakes surface when the source is validated.
