@@ -2,6 +2,7 @@
 
 #include "advisory_lock.hpp"
 #include "pg_errors.hpp"
+#include "pg_schema.hpp"
 #include "pg_values.hpp"
 
 #include <jsorm/error.hpp>
@@ -56,7 +57,9 @@ pg_conn* open(const std::string& conninfo) {
 void PgConnection::ConnCloser::operator()(pg_conn* conn) const noexcept { PQfinish(conn); }
 void PgConnection::ResultClearer::operator()(pg_result* result) const noexcept { PQclear(result); }
 
-PgConnection::PgConnection(const std::string& conninfo) : target_(redactConnection(conninfo)) {
+PgConnection::PgConnection(const std::string& given, bool readOnly) : target_(redactConnection(given)) {
+  const SchemaChoice choice = takeSchemaParameter(given);
+  const std::string& conninfo = choice.conninfo;
   if (conninfo.empty()) {
     throw ConnectionError(
         "no PostgreSQL connection string given; pass --url postgres://USER@HOST:PORT/DB or set the source's "
@@ -67,6 +70,25 @@ PgConnection::PgConnection(const std::string& conninfo) : target_(redactConnecti
   // Notices such as "table ... does not exist, skipping" would otherwise go to stderr and
   // clutter the CLI's output.
   PQsetNoticeProcessor(conn_.get(), &ignoreNotice, nullptr);
+  if (choice.schema) enterSchema(*choice.schema, readOnly);
+}
+
+void PgConnection::enterSchema(const std::string& schema, bool readOnly) {
+  schema_ = schema;
+  const std::string quoted = postgresDialect().quoteIdentifier(schema);
+  if (!readOnly) {
+    try {
+      execute("CREATE SCHEMA IF NOT EXISTS " + quoted);
+    } catch (const SqlError&) {
+      // Two runners creating it at once: IF NOT EXISTS does not stop the loser's unique
+      // violation. The schema existing is all that matters.
+      if (query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {schema}).rows.empty()) throw;
+    }
+  }
+  // Only the schema: every unqualified name resolves, and is created, there. A missing
+  // schema (a read-only status before the first migrate) leaves no current schema, so the
+  // tracking table is simply not found and every migration shows as pending.
+  execute("SET search_path TO " + quoted);
 }
 
 PgConnection::~PgConnection() = default;
@@ -143,10 +165,15 @@ void PgConnection::rollback() {
   execute("ROLLBACK");
 }
 
+// Schemas of one database share its advisory locks: each schema's runs lock on their own key.
+std::int64_t PgConnection::lockKey(const std::string& key) const {
+  return advisoryLockKey(schema_.empty() ? key : schema_ + "." + key);
+}
+
 void PgConnection::lockMigrations(const std::string& key, std::chrono::milliseconds timeout) {
   // Polls pg_try_advisory_lock rather than blocking in pg_advisory_lock, so the wait has a
   // deadline and never holds a server backend stuck in a lock queue.
-  const std::vector<Value> params{advisoryLockKey(key)};
+  const std::vector<Value> params{lockKey(key)};
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     const auto result = query("SELECT pg_try_advisory_lock($1)", params);
@@ -161,7 +188,7 @@ void PgConnection::lockMigrations(const std::string& key, std::chrono::milliseco
 }
 
 void PgConnection::unlockMigrations(const std::string& key) {
-  execute("SELECT pg_advisory_unlock($1)", {advisoryLockKey(key)});
+  execute("SELECT pg_advisory_unlock($1)", {lockKey(key)});
 }
 
 // pg_catalog rather than information_schema: the latter hides tables the user has no

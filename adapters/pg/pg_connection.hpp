@@ -3,7 +3,9 @@
 
 #include <jsorm/adapter.hpp>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,8 +16,10 @@ namespace jsorm::pg {
 
 class PgConnection final : public Connection {
  public:
-  /// `conninfo` is a postgres:// URL or a libpq key=value string. Throws ConnectionError.
-  explicit PgConnection(const std::string& conninfo);
+  /// `conninfo` is a postgres:// URL or a libpq key=value string. A URL's `schema=NAME`
+  /// puts the session in that schema (search_path), created first unless `readOnly`.
+  /// Throws ConnectionError, or ConfigError for a bad schema name.
+  explicit PgConnection(const std::string& conninfo, bool readOnly = false);
   ~PgConnection() override;
 
   const Dialect& dialect() const override { return postgresDialect(); }
@@ -48,8 +52,11 @@ class PgConnection final : public Connection {
   Result run(std::string_view sql, const std::vector<Value>* params);
   Result checked(pg_result* raw, std::string_view sql);
   void abandonCopy();
+  void enterSchema(const std::string& schema, bool readOnly);
+  std::int64_t lockKey(const std::string& key) const;
 
   std::string target_;
+  std::string schema_;  ///< from schema=, or empty: the migration lock is per schema
   std::unique_ptr<pg_conn, ConnCloser> conn_;
 };
 

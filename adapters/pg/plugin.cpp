@@ -10,7 +10,8 @@ jsorm::Connection* connect(const jsorm::ConnectionConfig& config) {
   if (conninfo.empty()) {
     if (auto found = config.options.find("url"); found != config.options.end()) conninfo = found->second;
   }
-  return new jsorm::pg::PgConnection(conninfo);
+  const auto readOnly = config.options.find(jsorm::kReadOnlyOption);
+  return new jsorm::pg::PgConnection(conninfo, readOnly != config.options.end() && readOnly->second == "1");
 }
 }  // namespace
 

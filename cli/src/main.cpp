@@ -132,6 +132,8 @@ void checkRanges(const po::variables_map& vm, const Options& o) {
                                    kMaxLockTimeoutSeconds, vm["lock-timeout"].as<double>()));
     }
   }
+  if (o.parallel < 1 || o.parallel > 64) throw UsageError(fmt::format("--parallel must be from 1 to 64; got {}", o.parallel));
+  if (o.canary < 0) throw UsageError(fmt::format("--canary must be 0 or more targets; got {}", o.canary));
   if (vm.count("url") && o.url.empty()) {
     throw UsageError("--url is empty; pass a connection such as sqlite:app.db or postgres://USER@HOST/DB, or leave "
                      "--url out to use the source's own connection");

@@ -1,5 +1,6 @@
 // migrate, migrate:up and migrate:down.
 
+#include "../fleet.hpp"
 #include "../history.hpp"
 #include "../plan.hpp"
 #include "../run_session.hpp"
@@ -29,6 +30,8 @@ int printPlan(Invocation& invocation, bool onlyNext) {
 }
 
 int runForward(Invocation& invocation, bool onlyNext) {
+  // A fleet's --json is its report, printed after the run, so it needs no --dry-run.
+  if (!onlyNext && isFleet(invocation)) return runMigrateFleet(invocation);
   if (invocation.options.json) {
     // A real run reports progress as it goes; only the plan of a dry run is a JSON document.
     if (!invocation.options.dryRun) {
@@ -87,8 +90,9 @@ const Command migrateCommand{
     "Without MODULE SYMBOL the source comes from jsorm.toml (see --config, --source).\n"
     "--dry-run --json prints the plan as one JSON document instead: the batch it would form, each\n"
     "pending migration with its steps and their exact SQL, and every statement in order (docs/cli.md).\n"
+    "--targets FILE or --all-sources runs it on many databases at once (docs/fleets.md).\n"
     "Example: jsorm migrate ./build/lib/libroles_users.so ormSource --url sqlite:app.db",
-    kSourceOptions | kConnectionOptions | kRunOptions | kJsonOption, &runMigrate};
+    kSourceOptions | kConnectionOptions | kRunOptions | kJsonOption | kFleetOptions, &runMigrate};
 
 extern const Command migrateUpCommand;
 const Command migrateUpCommand{

@@ -2,6 +2,7 @@
 
 #include "../cli.hpp"
 #include "../exit_codes.hpp"
+#include "../fleet.hpp"
 #include "../source_loader.hpp"
 
 #include <jsorm/runner.hpp>
@@ -33,6 +34,7 @@ nlohmann::json toJson(const std::vector<MigrationStatus>& statuses, const std::s
 }  // namespace
 
 int runStatus(Invocation& invocation) {
+  if (isFleet(invocation)) return runStatusFleet(invocation);
   auto opened = openMigrationSource(invocation);
   auto connection = openConnection(invocation, opened.source());
   RunObserver quiet;
@@ -91,7 +93,8 @@ const Command statusCommand{
     "Lists each migration as applied (with batch and time), pending, changed (applied, but its steps\n"
     "differ now), missing (applied, but no longer in the source) or, on MySQL/MariaDB, partial\n"
     "(stopped halfway: k of n steps ran and are journaled). Exits 10 unless all are applied\n"
-    "and unchanged, so a deployment can gate on it.",
-    kSourceOptions | kConnectionOptions | kJsonOption | kReadsOnly, &runStatus};
+    "and unchanged, so a deployment can gate on it.\n"
+    "--targets FILE or --all-sources checks many databases at once (docs/fleets.md).",
+    kSourceOptions | kConnectionOptions | kJsonOption | kReadsOnly | kFleetOptions, &runStatus};
 
 }  // namespace jsorm::cli
