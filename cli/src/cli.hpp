@@ -30,6 +30,12 @@ enum OptionGroup : unsigned {
 /// The longest --lock-timeout accepted: a week.
 inline constexpr int kMaxLockTimeoutSeconds = 604800;
 
+/// What is wrong with a DDL lock timeout in seconds ("must be ...; got X"), or empty: it
+/// must be finite, above 0 (PostgreSQL reads 0 as "no limit") and at most a day.
+std::string ddlLockTimeoutProblem(double seconds);
+/// The same for a retry count: 0 to 100.
+std::string retriesProblem(long long retries);
+
 struct Options {
   std::vector<std::string> positional;
   std::string config;
@@ -57,8 +63,8 @@ struct Options {
   bool lintAll = false;       ///< --all: every migration, not only the pending ones
   std::string lintDatabase;   ///< --database postgres|mysql|sqlite
   // DDL lock waits: PostgreSQL's lock_timeout per migration, retried with backoff.
-  std::optional<double> ddlLockTimeoutSeconds;
-  int retries = 3;
+  std::optional<double> ddlLockTimeoutSeconds;  ///< --ddl-lock-timeout, else [run] ddlLockTimeout
+  std::optional<int> retries;                   ///< --retries, else [run] retries, else 3
   bool quiet = false;
   bool verbose = false;
 };

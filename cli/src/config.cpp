@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "cli.hpp"
+
 #include <jsorm/error.hpp>
 
 #include <fmt/format.h>
@@ -101,6 +103,29 @@ std::map<std::string, SourceEntry> readSources(const std::filesystem::path& file
   }
   return sources;
 }
+
+// [run] ddlLockTimeout = 5 (seconds) and retries = 3, range-checked as the options are.
+void readRunSection(const std::filesystem::path& file, const toml::table& root, Config& config) {
+  const toml::node* node = root.get("run");
+  if (!node) return;
+  const toml::table* run = node->as_table();
+  if (!run) throw ConfigError(fmt::format("{}: [run] must be a table", at(file, node->source())));
+  refuseUnknownKeys(file, *run, "[run]", {"ddlLockTimeout", "retries"});
+  if (const toml::node* timeout = run->get("ddlLockTimeout")) {
+    const auto seconds = timeout->value<double>();
+    const std::string problem = seconds ? ddlLockTimeoutProblem(*seconds) : "must be a number of seconds";
+    if (!problem.empty()) {
+      throw ConfigError(fmt::format("{}: run.ddlLockTimeout {}", at(file, timeout->source()), problem));
+    }
+    config.ddlLockTimeoutSeconds = seconds;
+  }
+  if (const toml::node* retries = run->get("retries")) {
+    const auto count = retries->is_integer() ? retries->value<std::int64_t>() : std::nullopt;
+    const std::string problem = count ? retriesProblem(*count) : "must be a whole number";
+    if (!problem.empty()) throw ConfigError(fmt::format("{}: run.retries {}", at(file, retries->source()), problem));
+    config.retries = static_cast<int>(*count);
+  }
+}
 }  // namespace
 
 std::filesystem::path SourceEntry::modulePath() const {
@@ -151,7 +176,7 @@ Config loadConfig(const std::filesystem::path& file) {
   }
   Config config;
   config.file = std::filesystem::absolute(file).lexically_normal();
-  refuseUnknownKeys(file, root, "the top level", {"defaults", "migrationSources", "generateSources"});
+  refuseUnknownKeys(file, root, "the top level", {"defaults", "migrationSources", "generateSources", "run"});
   if (const toml::node* node = root.get("defaults")) {
     const toml::table* defaults = node->as_table();
     if (!defaults) throw ConfigError(fmt::format("{}: [defaults] must be a table", at(file, node->source())));
@@ -164,6 +189,7 @@ Config loadConfig(const std::filesystem::path& file) {
     config.defaultGenerateSource = value("generateSource");
     config.environment = value("environment");
   }
+  readRunSection(file, root, config);
   config.migrationSources = readSources(config.file, root, "migrationSources");
   config.generateSources = readSources(config.file, root, "generateSources");
   return config;

@@ -32,6 +32,9 @@ struct Config {
   std::string environment;
   std::map<std::string, SourceEntry> migrationSources;
   std::map<std::string, SourceEntry> generateSources;
+  /// [run]: how migrations run, unless the command line says otherwise.
+  std::optional<double> ddlLockTimeoutSeconds;
+  std::optional<int> retries;
 };
 
 /// The config to use: `explicitPath` (--config), else $JSORM_CONFIG, else jsorm.toml in the

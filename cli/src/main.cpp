@@ -87,8 +87,9 @@ po::options_description optionsFor(const Command& command, Options& o) {
         ("ddl-lock-timeout", po::value<double>()->value_name("SECONDS")->notifier([&o](double s) { o.ddlLockTimeoutSeconds = s; }),
          "PostgreSQL: give up a migration's statement after waiting this long for a table lock,\n"
          "roll the migration back and retry it (default: [run] ddlLockTimeout, else wait forever)")
-        ("retries", po::value(&o.retries)->value_name("N")->default_value(3),
-         "with --ddl-lock-timeout: retry a migration this often, with backoff, before failing");
+        ("retries", po::value<int>()->value_name("N")->notifier([&o](int n) { o.retries = n; }),
+         "with --ddl-lock-timeout: roll back and retry such a migration up to N times, pausing\n"
+         "0.5 s, 1 s, 2 s, ... between tries (0 to 100; default: [run] retries, else 3)");
   }
   if (command.groups & kFleetOptions) {
     all.add_options()
@@ -131,6 +132,14 @@ void checkRanges(const po::variables_map& vm, const Options& o) {
       throw UsageError(fmt::format("--lock-timeout must be a number of seconds from 0 to {}; got {}",
                                    kMaxLockTimeoutSeconds, vm["lock-timeout"].as<double>()));
     }
+  }
+  if (o.ddlLockTimeoutSeconds) {
+    if (auto problem = ddlLockTimeoutProblem(*o.ddlLockTimeoutSeconds); !problem.empty()) {
+      throw UsageError("--ddl-lock-timeout " + problem);
+    }
+  }
+  if (o.retries) {
+    if (auto problem = retriesProblem(*o.retries); !problem.empty()) throw UsageError("--retries " + problem);
   }
   if (o.parallel < 1 || o.parallel > 64) throw UsageError(fmt::format("--parallel must be from 1 to 64; got {}", o.parallel));
   if (o.canary < 0) throw UsageError(fmt::format("--canary must be 0 or more targets; got {}", o.canary));

@@ -14,13 +14,27 @@ void ProgressPrinter::statement(const std::string& sql) {
   if (showStatements_) out_.result(sql + ";");
 }
 
+void ProgressPrinter::migrationRetrying(const std::string& name, int retry, int retries, std::chrono::milliseconds pause,
+                                        const std::string& reason) {
+  // A warning, not progress: it is shown even with --quiet, and on stderr beside the error
+  // that follows if the last retry fails too.
+  out_.warning(fmt::format("migration '{}' {}; rolled back, retry {} of {} in {:.1f} s", name, reason, retry, retries,
+                           static_cast<double>(pause.count()) / 1000));
+}
+
 RunSession::RunSession(Invocation& invocation, RunObserver* observer)
     : invocation_(invocation),
       opened_(openMigrationSource(invocation)),
       connection_(openConnection(invocation, opened_.source())),
       printer_(invocation.out, invocation.options.dryRun, invocation.options.dryRun || invocation.options.verbose),
       runner_(*connection_, opened_.source(), runOptions(invocation, observer ? *observer : printer_),
-              opened_.loaded.validated) {}
+              opened_.loaded.validated) {
+  if (invocation.options.ddlLockTimeoutSeconds && connection_->dialect().lockWaitLimitSql(std::chrono::milliseconds(1)).empty()) {
+    invocation.out.warning(fmt::format("the DDL lock timeout applies to PostgreSQL only; {} statements wait for locks as "
+                                       "the database makes them",
+                                       connection_->dialect().name()));
+  }
+}
 
 void RunSession::announce(const std::string& what) {
   out().line(fmt::format("{}{} on {} (source {} from {})", dryRun() ? "Dry run: " : "", what, connection_->target(),

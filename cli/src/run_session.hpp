@@ -18,6 +18,8 @@ class ProgressPrinter final : public RunObserver {
       : out_(out), dryRun_(dryRun), showStatements_(showStatements) {}
   void migrationFinished(const std::string& name, Direction direction, std::chrono::milliseconds took) override;
   void statement(const std::string& sql) override;
+  void migrationRetrying(const std::string& name, int retry, int retries, std::chrono::milliseconds pause,
+                         const std::string& reason) override;
 
  private:
   Output& out_;

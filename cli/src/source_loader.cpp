@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 namespace jsorm::cli {
@@ -26,6 +27,11 @@ OpenedSource openMigrationSource(Invocation& invocation) {
   std::optional<Config> config;
   if (auto file = findConfigFile(invocation.options.config)) config = loadConfig(*file);
   enforceProductionGuard(invocation, config);
+  if (config) {
+    // The command line wins over [run].
+    if (!invocation.options.ddlLockTimeoutSeconds) invocation.options.ddlLockTimeoutSeconds = config->ddlLockTimeoutSeconds;
+    if (!invocation.options.retries) invocation.options.retries = config->retries;
+  }
 
   std::string module;
   std::string symbol;
@@ -84,6 +90,10 @@ RunOptions runOptions(const Invocation& invocation, RunObserver& observer) {
   options.lockTimeout = std::chrono::milliseconds(static_cast<long long>(invocation.options.lockTimeoutSeconds * 1000));
   options.dryRun = invocation.options.dryRun;
   options.observer = &observer;
+  if (const auto seconds = invocation.options.ddlLockTimeoutSeconds) {
+    options.ddlLockTimeout = std::chrono::milliseconds(std::max(1LL, std::llround(*seconds * 1000)));
+  }
+  options.ddlLockRetries = invocation.options.retries.value_or(3);
   return options;
 }
 

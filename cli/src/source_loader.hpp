@@ -37,7 +37,7 @@ OpenedSource openMigrationSource(Invocation& invocation);
 /// Connects to the source's database (or --url), loading the adapter plugin.
 std::shared_ptr<Connection> openConnection(Invocation& invocation, const MigrationSource& source);
 
-/// Run options from --lock-timeout and --dry-run.
+/// Run options from --lock-timeout, --dry-run, --ddl-lock-timeout and --retries (or [run]).
 RunOptions runOptions(const Invocation& invocation, RunObserver& observer);
 
 }  // namespace jsorm::cli

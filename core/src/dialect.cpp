@@ -84,6 +84,12 @@ std::string Dialect::orderTerm(std::string_view quotedColumn, bool descending) c
 
 std::string Dialect::serverSideBlock(const std::vector<std::string>&) const { return {}; }
 
+std::string Dialect::lockWaitLimitSql(std::chrono::milliseconds) const { return {}; }
+
+bool Dialect::isLockWaitTimeout(std::string_view) const { return false; }
+
+std::string Dialect::lockHoldersQuery(const std::vector<std::string>&) const { return {}; }
+
 std::string Dialect::columnType(const ColumnDef& column) const {
   const FieldSpec& f = column.field;
   switch (f.type) {

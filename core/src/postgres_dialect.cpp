@@ -77,6 +77,25 @@ class PostgresDialect final : public Dialect {
     return out;
   }
 
+  std::string lockWaitLimitSql(std::chrono::milliseconds limit) const override {
+    // 0 would mean "no limit" to PostgreSQL; the CLI refuses it, a program gets 1 ms.
+    return fmt::format("SET LOCAL lock_timeout = '{}ms'", std::max<long long>(1, limit.count()));
+  }
+
+  bool isLockWaitTimeout(std::string_view sqlState) const override { return sqlState == "55P03"; }
+
+  std::string lockHoldersQuery(const std::vector<std::string>& tables) const override {
+    // to_regclass resolves each name through the search path, as the migration's own
+    // statements did, so a schema-per-tenant connection asks about its own tables.
+    std::vector<std::string> names;
+    for (const auto& table : tables) names.push_back(quoteString(quoteIdentifier(table)));
+    return fmt::format(
+        "SELECT c.relname, l.mode, a.pid, coalesce(a.state, ''), coalesce(a.application_name, '') "
+        "FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.granted AND l.pid <> pg_backend_pid() "
+        "AND l.relation IN (SELECT to_regclass(n) FROM unnest(ARRAY[{}]::text[]) AS n) ORDER BY a.pid, c.relname, l.mode",
+        fmt::join(names, ", "));
+  }
 };
 }  // namespace
 

@@ -2,6 +2,7 @@
 #include <jsorm/runner.hpp>
 
 #include "checksum.hpp"
+#include "lock_wait.hpp"
 #include "runner_journal.hpp"
 #include "step_journal.hpp"
 #include "tracking_table.hpp"
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 
 JSORM_NAMESPACE_BEGIN
 
@@ -32,6 +34,7 @@ void RunObserver::migrationFinished(const std::string&, Direction, std::chrono::
 void RunObserver::statement(const std::string&) {}
 void RunObserver::stepStarted(std::size_t, const std::string&) {}
 void RunObserver::stepFinished(std::size_t) {}
+void RunObserver::migrationRetrying(const std::string&, int, int, std::chrono::milliseconds, const std::string&) {}
 
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -56,6 +59,18 @@ class MigrationLock {
  private:
   Connection& connection_;
   std::string key_;
+};
+
+// A flag that holds `value` until the scope ends, however it ends.
+class SetWhileInScope {
+ public:
+  SetWhileInScope(bool& flag, bool value) : flag_(flag) { flag_ = value; }
+  ~SetWhileInScope() { flag_ = false; }
+  SetWhileInScope(const SetWhileInScope&) = delete;
+  SetWhileInScope& operator=(const SetWhileInScope&) = delete;
+
+ private:
+  bool& flag_;
 };
 
 // Shows a bound statement on a dry run the way it would execute.
@@ -174,6 +189,9 @@ void Runner::runStatements(const Migration& migration, const Steps& steps) {
       try {
         run(statement.sql);
       } catch (const SqlError& e) {
+        if (lockWaitBounded_ && dialect.isLockWaitTimeout(e.sqlState())) {
+          throw detail::LockWaitTimedOut{i, statement.sql, e};
+        }
         throw detail::stepFailure(migration, steps, i, e, statement.sql);
       }
     }
@@ -212,13 +230,49 @@ void Runner::runMigration(const Migration& migration, const Steps& steps, Direct
     runStatements(migration, steps);
     record();
   } else {
-    inTransaction([&] {
-      runStatements(migration, steps);
-      record();
-    });
+    runInTransactionRetrying(migration, steps, record);
   }
   options_.observer->migrationFinished(
       migration.name, direction, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
+}
+
+void Runner::runInTransactionRetrying(const Migration& migration, const Steps& steps,
+                                      const std::function<void()>& record) {
+  const std::string limitSql =
+      options_.ddlLockTimeout ? connection_.dialect().lockWaitLimitSql(*options_.ddlLockTimeout) : std::string();
+  for (int retry = 1;; ++retry) {
+    try {
+      inTransaction([&] {
+        if (!limitSql.empty()) run(limitSql);
+        {
+          const SetWhileInScope bounded(lockWaitBounded_, !limitSql.empty());
+          runStatements(migration, steps);
+        }
+        record();
+      });
+      return;
+    } catch (const detail::LockWaitTimedOut& timedOut) {
+      const Step& step = steps[timedOut.step];
+      const std::string waitedFor = detail::lockHoldersOf(connection_, detail::tablesLockedBy(step));
+      const std::string where = fmt::format("step {} of {} ({})", timedOut.step + 1, steps.size(), step.describe());
+      if (retry > options_.ddlLockRetries) {
+        std::string sql = timedOut.statement;
+        std::replace(sql.begin(), sql.end(), '\n', ' ');
+        throw MigrationError(
+            migration.name,
+            fmt::format("migration '{}' gave up waiting for a lock on {} at {}: {} attempt{} each waited {} ms "
+                        "(the DDL lock timeout), and it was rolled back each time, so nothing of it is applied; "
+                        "retry when the lock is free, or end the session holding it -- statement: {}",
+                        migration.name, waitedFor, where, retry, retry == 1 ? "" : "s",
+                        options_.ddlLockTimeout->count(), sql));
+      }
+      const auto pause = detail::retryPause(retry);
+      options_.observer->migrationRetrying(migration.name, retry, options_.ddlLockRetries, pause,
+                                           fmt::format("waited {} ms for a lock on {} at {}",
+                                                       options_.ddlLockTimeout->count(), waitedFor, where));
+      std::this_thread::sleep_for(pause);
+    }
+  }
 }
 
 RunResult Runner::apply(std::size_t limit, bool fromScratch) {

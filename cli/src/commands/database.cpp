@@ -37,13 +37,13 @@ const Command freshCommand{
     "db:fresh", "Drop every table, then migrate from scratch", "jsorm db:fresh [MODULE SYMBOL] [options]",
     "Drops every table of the database (on PostgreSQL: of the current schema), its data included,\n"
     "then applies every migration as batch 1.",
-    kSourceOptions | kConnectionOptions | kRunOptions | kGuarded, &runFresh};
+    kSourceOptions | kConnectionOptions | kRunOptions | kDdlLockOptions | kGuarded, &runFresh};
 
 extern const Command rollbackCommand;
 const Command rollbackCommand{
     "db:rollback", "Roll back every batch", "jsorm db:rollback [MODULE SYMBOL] [--steps N] [options]",
     "Rolls back every applied migration, newest first, each in its own transaction; --steps N rolls\n"
     "back only the newest N. Refuses before running anything if one of them cannot be reversed.",
-    kSourceOptions | kConnectionOptions | kRunOptions | kGuarded | kStepsOption, &runRollback};
+    kSourceOptions | kConnectionOptions | kRunOptions | kDdlLockOptions | kGuarded | kStepsOption, &runRollback};
 
 }  // namespace jsorm::cli

@@ -92,14 +92,14 @@ const Command migrateCommand{
     "pending migration with its steps and their exact SQL, and every statement in order (docs/cli.md).\n"
     "--targets FILE or --all-sources runs it on many databases at once (docs/fleets.md).\n"
     "Example: jsorm migrate ./build/lib/libroles_users.so ormSource --url sqlite:app.db",
-    kSourceOptions | kConnectionOptions | kRunOptions | kJsonOption | kFleetOptions, &runMigrate};
+    kSourceOptions | kConnectionOptions | kRunOptions | kDdlLockOptions | kJsonOption | kFleetOptions, &runMigrate};
 
 extern const Command migrateUpCommand;
 const Command migrateUpCommand{
     "migrate:up", "Apply only the next pending migration", "jsorm migrate:up [MODULE SYMBOL] [options]",
     "Applies the first pending migration as a batch of its own.\n"
     "--dry-run --json prints its plan as one JSON document, as migrate does.",
-    kSourceOptions | kConnectionOptions | kRunOptions | kJsonOption, &runMigrateUp};
+    kSourceOptions | kConnectionOptions | kRunOptions | kDdlLockOptions | kJsonOption, &runMigrateUp};
 
 extern const Command migrateDownCommand;
 const Command migrateDownCommand{
@@ -108,6 +108,6 @@ const Command migrateDownCommand{
     "A migration without `down` is reversed automatically; if one of the batch cannot be reversed,\n"
     "or is no longer in the source, nothing runs. On MySQL/MariaDB a partial migration is undone\n"
     "first, and only its journaled steps.",
-    kSourceOptions | kConnectionOptions | kRunOptions | kGuarded, &runMigrateDown};
+    kSourceOptions | kConnectionOptions | kRunOptions | kDdlLockOptions | kGuarded, &runMigrateDown};
 
 }  // namespace jsorm::cli

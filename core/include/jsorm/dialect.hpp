@@ -5,6 +5,7 @@
 #include <jsorm/step.hpp>
 #include <jsorm/value.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,6 +87,16 @@ class JSORM_API Dialect {
   /// A query returning how many rows the previous UPDATE or DELETE matched, for a
   /// database without UPDATE ... RETURNING; empty where RETURNING 1 counts them.
   virtual std::string changedRowsQuery() const { return {}; }
+  /// The statement that bounds, for the rest of the current transaction, how long each
+  /// statement waits for a table lock (PostgreSQL's `SET LOCAL lock_timeout`); empty where
+  /// the database has no such setting, and the runner then waits as the database does.
+  virtual std::string lockWaitLimitSql(std::chrono::milliseconds limit) const;
+  /// Whether `sqlState` is the error a statement gets when that bound ran out.
+  virtual bool isLockWaitTimeout(std::string_view sqlState) const;
+  /// A query for the sessions holding locks on `tables` now, each row (table, lock mode,
+  /// session id, session state, application): what a migration that gave up waited for.
+  /// Empty when the database cannot tell.
+  virtual std::string lockHoldersQuery(const std::vector<std::string>& tables) const;
 
  protected:
   std::string tableBody(const TableDef& table) const;

@@ -69,6 +69,11 @@ class JSORM_API RunObserver {
   virtual void stepStarted(std::size_t index, const std::string& description);
   /// Called once every statement of the step ran (or was shown, on a dry run); not when one failed.
   virtual void stepFinished(std::size_t index);
+  /// A migration gave up waiting for a table lock (RunOptions::ddlLockTimeout), was rolled
+  /// back, and runs again after `pause`: retry `retry` of `retries`. `reason` names the
+  /// step and the tables it waited for.
+  virtual void migrationRetrying(const std::string& name, int retry, int retries, std::chrono::milliseconds pause,
+                                 const std::string& reason);
 };
 
 struct RunOptions {
@@ -77,6 +82,12 @@ struct RunOptions {
   /// Print what would run through the observer; change nothing.
   bool dryRun = false;
   RunObserver* observer = nullptr;
+  /// Bounds each statement's wait for a table lock in a transactional migration (where the
+  /// dialect can: PostgreSQL's lock_timeout). A migration that runs out is rolled back and
+  /// retried after a growing pause, then fails naming the tables and who holds them.
+  /// nullopt: statements wait as long as the database lets them.
+  std::optional<std::chrono::milliseconds> ddlLockTimeout;
+  int ddlLockRetries = 3;
 };
 
 /// What a run did.
@@ -143,6 +154,9 @@ class JSORM_API Runner {
   /// Undoes partial migrations (at most `limit`), newest first.
   RunResult undoPartial(std::optional<std::size_t> limit = std::nullopt);
   void runStatements(const Migration& migration, const Steps& steps);
+  /// Runs a transactional migration's statements and tracking row in one transaction,
+  /// again after a pause each time a statement gave up waiting for a lock, up to the retries.
+  void runInTransactionRetrying(const Migration& migration, const Steps& steps, const std::function<void()>& record);
   void run(const std::string& sql);
   void runBound(const std::string& sql, const std::vector<Value>& params);
 
@@ -152,6 +166,9 @@ class JSORM_API Runner {
   ValidatedSource validated_;
   RunObserver defaultObserver_;
   bool journaling_ = false;
+  /// Set while a transaction runs under RunOptions::ddlLockTimeout, so that only a lock wait
+  /// the runner bounded is taken for one.
+  bool lockWaitBounded_ = false;
 };
 
 
