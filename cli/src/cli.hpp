@@ -25,6 +25,7 @@ enum OptionGroup : unsigned {
   kFleetOptions = 1u << 9,       ///< --targets, --all-sources, --parallel, --canary, --continue-on-error, --shard
   kLintOptions = 1u << 10,       ///< --all, --database
   kDdlLockOptions = 1u << 11,    ///< --ddl-lock-timeout, --retries
+  kToOption = 1u << 12,          ///< --to NAME: migrate up to, or roll back to, a migration
 };
 
 /// The longest --lock-timeout accepted: a week.
@@ -43,6 +44,7 @@ struct Options {
   std::string environment;
   bool force = false;
   std::optional<long long> steps;  ///< not given: roll back everything
+  std::optional<std::string> toMigration;  ///< --to NAME
   std::string migrationName;
   std::string outDirectory;
   bool check = false;

@@ -3,6 +3,7 @@
 #include "cli.hpp"
 
 #include <jsorm/error.hpp>
+#include <jsorm/spelling.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -25,23 +26,6 @@ std::string at(const std::filesystem::path& file, const toml::source_region& whe
   return fmt::format("{}:{}:{}", file.string(), where.begin.line, where.begin.column);
 }
 
-// Levenshtein distance, case-insensitive: a typo in a key is usually one or two edits away.
-std::size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // A misspelled key must not be dropped silently: `enviroment = "production"` would switch
 // the production guard off, `ulr = ...` would send the run to the module's own database.
 void refuseUnknownKeys(const std::filesystem::path& file, const toml::table& table, std::string_view where,
@@ -49,16 +33,10 @@ void refuseUnknownKeys(const std::filesystem::path& file, const toml::table& tab
   for (const auto& [key, value] : table) {
     const std::string_view name = key.str();
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    std::string_view closest;
-    std::size_t best = std::numeric_limits<std::size_t>::max();
-    for (const auto candidate : known) {
-      const std::size_t distance = editDistance(name, candidate);
-      if (distance < best) best = distance, closest = candidate;
-    }
-    const bool near = best <= std::max<std::size_t>(2, closest.size() / 3);
+    const auto closest = nearestNames(name, std::vector<std::string>(known.begin(), known.end()), 1);
     const auto region = key.source().begin.line ? key.source() : value.source();
     throw ConfigError(fmt::format("{}: unknown key '{}' in {}{}; known keys: {}", at(file, region), name, where,
-                                  near ? fmt::format("; did you mean '{}'?", closest) : std::string(),
+                                  closest.empty() ? std::string() : fmt::format("; did you mean '{}'?", closest.front()),
                                   fmt::join(known, ", ")));
   }
 }

@@ -58,6 +58,13 @@ po::options_description optionsFor(const Command& command, Options& o) {
     all.add_options()("steps", po::value<long long>()->value_name("N")->notifier([&o](long long n) { o.steps = n; }),
                       "roll back only the newest N migrations (N >= 1)");
   }
+  if (command.groups & kToOption) {
+    all.add_options()("to", po::value<std::string>()->value_name("NAME")->notifier([&o](const std::string& name) {
+      o.toMigration = name;
+    }),
+                      command.name == "migrate" ? "apply the pending migrations up to and including NAME only"
+                                                : "roll back every migration applied after NAME, keeping NAME");
+  }
   if (command.groups & kGenerateOptions) {
     all.add_options()
         ("name", po::value(&o.migrationName)->value_name("NAME"), "name the migration (default: from the changes)")
@@ -135,6 +142,8 @@ void checkRanges(const po::variables_map& vm, const Options& o) {
   }
   if (o.ddlLockTimeoutSeconds) {
     if (auto problem = ddlLockTimeoutProblem(*o.ddlLockTimeoutSeconds); !problem.empty()) {
+  if (o.toMigration && o.steps) throw UsageError("--to and --steps both say where to stop; give one of them");
+  if (o.toMigration && o.toMigration->empty()) throw UsageError("--to needs a migration name; migrate:status lists them");
       throw UsageError("--ddl-lock-timeout " + problem);
     }
   }

@@ -1,5 +1,11 @@
 #include "run_session.hpp"
 
+#include <jsorm/spelling.hpp>
+
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
 namespace jsorm::cli {
 
 void ProgressPrinter::migrationFinished(const std::string& name, Direction direction, std::chrono::milliseconds took) {
@@ -39,6 +45,18 @@ RunSession::RunSession(Invocation& invocation, RunObserver* observer)
 void RunSession::announce(const std::string& what) {
   out().line(fmt::format("{}{} on {} (source {} from {})", dryRun() ? "Dry run: " : "", what, connection_->target(),
                          opened_.symbol, opened_.module));
+}
+
+void RunSession::requireMigration(const std::string& name) const {
+  std::vector<std::string> names;
+  for (const auto& migration : opened_.source().migrations) names.push_back(migration.name);
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  const auto nearest = nearestNames(name, names);
+  std::vector<std::string> quoted;
+  for (const auto& near : nearest) quoted.push_back("'" + near + "'");
+  throw UsageError(fmt::format("--to '{}': source {} has no migration of that name{}", name, opened_.symbol,
+                               nearest.empty() ? "; migrate:status lists them"
+                                               : fmt::format("; did you mean {}?", fmt::join(quoted, " or "))));
 }
 
 std::string plural(std::size_t n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }

@@ -39,6 +39,9 @@ class RunSession {
   const OpenedSource& opened() const noexcept { return opened_; }
   /// "[Dry run: ]<what> on <database> (source S from M)"
   void announce(const std::string& what);
+  /// --to NAME must name one of the source's migrations: a usage error listing the nearest
+  /// names otherwise, before anything runs.
+  void requireMigration(const std::string& name) const;
 
  private:
   Invocation& invocation_;

@@ -275,7 +275,7 @@ void Runner::runInTransactionRetrying(const Migration& migration, const Steps& s
   }
 }
 
-RunResult Runner::apply(std::size_t limit, bool fromScratch) {
+RunResult Runner::apply(std::size_t limit, bool fromScratch, std::size_t end) {
   std::vector<AppliedMigration> applied;
   Journal journal;
   if (fromScratch) {
@@ -299,7 +299,7 @@ RunResult Runner::apply(std::size_t limit, bool fromScratch) {
     lastBatch = std::max(lastBatch, row.batch);
   }
   RunResult result;
-  for (std::size_t i = 0; i < source_.migrations.size(); ++i) {
+  for (std::size_t i = 0; i < end; ++i) {
     const Migration& migration = source_.migrations[i];
     if (result.migrations.size() >= limit) break;
     if (done.count(migration.name)) continue;
@@ -351,12 +351,23 @@ void Runner::refuseAlteredHistory(const std::vector<AppliedMigration>& applied, 
 
 RunResult Runner::migrate() {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
-  return apply(source_.migrations.size(), false);
+  return apply(source_.migrations.size(), false, source_.migrations.size());
 }
 
 RunResult Runner::migrateUp() {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
-  return apply(1, false);
+  return apply(1, false, source_.migrations.size());
+}
+
+RunResult Runner::migrateTo(const std::string& name) {
+  const auto& migrations = source_.migrations;
+  const auto found = std::find_if(migrations.begin(), migrations.end(), [&](const auto& m) { return m.name == name; });
+  if (found == migrations.end()) {
+    throw MigrationError(name, fmt::format("cannot migrate to '{}': the source has no migration of that name", name));
+  }
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  const auto end = static_cast<std::size_t>(found - migrations.begin()) + 1;
+  return apply(end, false, end);
 }
 
 RunResult Runner::fresh() {
@@ -365,7 +376,7 @@ RunResult Runner::fresh() {
   std::vector<std::string> tables = connection_.tables();
   std::erase(tables, source_.migrationTable + "_lock");
   for (const Statement& statement : connection_.dialect().dropAllTables(tables)) run(statement.sql);
-  return apply(source_.migrations.size(), true);
+  return apply(source_.migrations.size(), true, source_.migrations.size());
 }
 
 RunResult Runner::migrateDown() {
@@ -387,16 +398,38 @@ RunResult Runner::rollback(std::optional<std::size_t> steps) {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
   RunResult partial = undoPartial(steps);
   if (steps) *steps -= std::min(*steps, partial.migrations.size());
-  auto applied = readApplied();
-  // Newest first: by batch, then by the order they were applied in.
-  std::stable_sort(applied.begin(), applied.end(), [](const auto& a, const auto& b) {
-    return a.batch != b.batch ? a.batch > b.batch : a.id > b.id;
-  });
+  auto applied = appliedNewestFirst();
   if (steps && *steps < applied.size()) applied.resize(*steps);
   RunResult result = rollBack(applied);
   partial.migrations.insert(partial.migrations.end(), result.migrations.begin(), result.migrations.end());
   if (partial.batch == 0) partial.batch = result.batch;
   return partial;
+}
+
+RunResult Runner::rollbackTo(const std::string& name) {
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  auto applied = appliedNewestFirst();
+  const auto target = std::find_if(applied.begin(), applied.end(), [&](const auto& row) { return row.name == name; });
+  if (target == applied.end()) {
+    throw MigrationError(name, fmt::format("cannot roll back to '{}': it is not applied (migrate:status shows what is); "
+                                           "nothing was rolled back",
+                                           name));
+  }
+  applied.erase(target, applied.end());
+  // Partial migrations ran after every applied one.
+  RunResult partial = undoPartial();
+  RunResult result = rollBack(applied);
+  partial.migrations.insert(partial.migrations.end(), result.migrations.begin(), result.migrations.end());
+  if (partial.batch == 0) partial.batch = result.batch;
+  return partial;
+}
+
+std::vector<AppliedMigration> Runner::appliedNewestFirst() {
+  auto applied = readApplied();
+  std::stable_sort(applied.begin(), applied.end(), [](const auto& a, const auto& b) {
+    return a.batch != b.batch ? a.batch > b.batch : a.id > b.id;
+  });
+  return applied;
 }
 
 RunResult Runner::undoPartial(std::optional<std::size_t> limit) {

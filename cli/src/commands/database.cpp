@@ -18,12 +18,17 @@ int runFresh(Invocation& invocation) {
 int runRollback(Invocation& invocation) {
   RunSession session(invocation);
   const auto& steps = invocation.options.steps;  // checked to be >= 1 when given
-  session.announce(steps ? fmt::format("Rolling back the newest {}", plural(static_cast<std::size_t>(*steps), "migration"))
-                         : "Rolling back every batch");
+  const auto& to = invocation.options.toMigration;  // never given with --steps
+  if (to) session.requireMigration(*to);
+  session.announce(to      ? fmt::format("Rolling back every migration applied after {}", *to)
+                   : steps ? fmt::format("Rolling back the newest {}", plural(static_cast<std::size_t>(*steps), "migration"))
+                           : "Rolling back every batch");
   const RunResult result =
-      session.runner().rollback(steps ? std::optional<std::size_t>(static_cast<std::size_t>(*steps)) : std::nullopt);
+      to ? session.runner().rollbackTo(*to)
+         : session.runner().rollback(steps ? std::optional<std::size_t>(static_cast<std::size_t>(*steps)) : std::nullopt);
   if (result.migrations.empty()) {
-    session.out().line("Nothing to roll back: no migration is applied.");
+    session.out().line(to ? fmt::format("Nothing to roll back: {} is the newest applied migration.", *to)
+                          : "Nothing to roll back: no migration is applied.");
   } else {
     session.out().line(fmt::format("{} {}{}", session.dryRun() ? "Dry run: would roll back" : "Rolled back",
                                    plural(result.migrations.size(), "migration"),
@@ -41,9 +46,12 @@ const Command freshCommand{
 
 extern const Command rollbackCommand;
 const Command rollbackCommand{
-    "db:rollback", "Roll back every batch", "jsorm db:rollback [MODULE SYMBOL] [--steps N] [options]",
+    "db:rollback", "Roll back every batch", "jsorm db:rollback [MODULE SYMBOL] [--steps N | --to NAME] [options]",
     "Rolls back every applied migration, newest first, each in its own transaction; --steps N rolls\n"
-    "back only the newest N. Refuses before running anything if one of them cannot be reversed.",
-    kSourceOptions | kConnectionOptions | kRunOptions | kDdlLockOptions | kGuarded | kStepsOption, &runRollback};
+    "back only the newest N; --to NAME rolls back those applied after NAME (by batch, then by order\n"
+    "applied) and keeps NAME. Refuses before running anything if one of them cannot be reversed.\n"
+    "Example: jsorm db:rollback --to 2024_05_01_add_orders --env staging",
+    kSourceOptions | kConnectionOptions | kRunOptions | kDdlLockOptions | kGuarded | kStepsOption | kToOption,
+    &runRollback};
 
 }  // namespace jsorm::cli

@@ -14,12 +14,20 @@ namespace jsorm::cli {
 namespace {
 using Clock = std::chrono::steady_clock;
 
+// Every pending migration, the next one only, or those up to --to NAME.
+RunResult applyPending(RunSession& session, const Options& options, bool onlyNext) {
+  if (onlyNext) return session.runner().migrateUp();
+  if (!options.toMigration) return session.runner().migrate();
+  session.requireMigration(*options.toMigration);
+  return session.runner().migrateTo(*options.toMigration);
+}
+
 // The dry run recorded and printed as one JSON document, so a pipeline can attach the
 // exact SQL to an approval. Nothing else goes to stdout.
 int printPlan(Invocation& invocation, bool onlyNext) {
   PlanRecorder recorder;
   RunSession session(invocation, &recorder);
-  const RunResult result = onlyNext ? session.runner().migrateUp() : session.runner().migrate();
+  const RunResult result = applyPending(session, invocation.options, onlyNext);
   const OpenedSource& opened = session.opened();
   const PlanTarget target{session.connection().target(), opened.source().migrationTable, opened.symbol, opened.module,
                           session.connection().dialect().transactionalDdl()};
@@ -41,12 +49,14 @@ int runForward(Invocation& invocation, bool onlyNext) {
     return printPlan(invocation, onlyNext);
   }
   RunSession session(invocation);
-  session.announce(onlyNext ? "Migrating up one" : "Migrating");
+  const auto& to = invocation.options.toMigration;
+  session.announce(onlyNext ? "Migrating up one" : to ? fmt::format("Migrating up to {}", *to) : "Migrating");
   const auto started = Clock::now();
-  const RunResult result = onlyNext ? session.runner().migrateUp() : session.runner().migrate();
+  const RunResult result = applyPending(session, invocation.options, onlyNext);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   if (result.migrations.empty()) {
-    session.out().line("Nothing to migrate: every migration is already applied.");
+    session.out().line(to ? fmt::format("Nothing to migrate: every migration up to {} is already applied.", *to)
+                          : "Nothing to migrate: every migration is already applied.");
   } else if (session.dryRun()) {
     session.out().line(fmt::format("Dry run: {} would be applied as batch {}; nothing was changed.",
                                    plural(result.migrations.size(), "migration"), result.batch));
@@ -91,8 +101,10 @@ const Command migrateCommand{
     "--dry-run --json prints the plan as one JSON document instead: the batch it would form, each\n"
     "pending migration with its steps and their exact SQL, and every statement in order (docs/cli.md).\n"
     "--targets FILE or --all-sources runs it on many databases at once (docs/fleets.md).\n"
+    "--to NAME applies the pending migrations up to and including NAME only (a pinned release).\n"
     "Example: jsorm migrate ./build/lib/libroles_users.so ormSource --url sqlite:app.db",
-    kSourceOptions | kConnectionOptions | kRunOptions | kDdlLockOptions | kJsonOption | kFleetOptions, &runMigrate};
+    kSourceOptions | kConnectionOptions | kRunOptions | kDdlLockOptions | kJsonOption | kFleetOptions | kToOption,
+    &runMigrate};
 
 extern const Command migrateUpCommand;
 const Command migrateUpCommand{

@@ -109,11 +109,19 @@ class JSORM_API Runner {
   RunResult migrate();
   /// Applies only the next pending migration, as a batch of its own.
   RunResult migrateUp();
+  /// Applies the pending migrations up to and including `name`, in source order, as one
+  /// new batch: a release pinned to a migration. Throws MigrationError when the source has
+  /// no migration of that name.
+  RunResult migrateTo(const std::string& name);
   /// Rolls back the last batch, newest first. Refuses before running anything when a
   /// migration of the batch is missing from the source or cannot be reversed.
   RunResult migrateDown();
   /// Rolls back every batch, newest first, or only the newest `steps` migrations.
   RunResult rollback(std::optional<std::size_t> steps = std::nullopt);
+  /// Rolls back every migration applied after `name` (and every partial one), newest
+  /// first, keeping `name` and what came before it. Throws MigrationError, before running
+  /// anything, when `name` is not applied.
+  RunResult rollbackTo(const std::string& name);
   /// Drops every table of the database (or schema), then applies every migration.
   RunResult fresh();
   /// Re-records the checksum of each applied migration whose steps changed, forgets
@@ -125,7 +133,10 @@ class JSORM_API Runner {
   std::vector<MigrationStatus> status();
 
  private:
-  RunResult apply(std::size_t limit, bool fromScratch);
+  /// Applies pending migrations of source_.migrations[0..end) in order, at most `limit`.
+  RunResult apply(std::size_t limit, bool fromScratch, std::size_t end);
+  /// The applied migrations, newest first: by batch, then by the order they were applied in.
+  std::vector<AppliedMigration> appliedNewestFirst();
   /// The checksum of source_.migrations[index], from validation.
   const std::string& checksumAt(std::size_t index) const { return validated_.checksums[index]; }
   RunResult rollBack(const std::vector<AppliedMigration>& newestFirst);
