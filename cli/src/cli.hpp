@@ -64,6 +64,7 @@ struct Options {
   // migrate:lint (docs/lint.md).
   bool lintAll = false;       ///< --all: every migration, not only the pending ones
   std::string lintDatabase;   ///< --database postgres|mysql|sqlite
+  std::string lintSince;      ///< --since NAME: the migrations after NAME are the pending ones
   // DDL lock waits: PostgreSQL's lock_timeout per migration, retried with backoff.
   std::optional<double> ddlLockTimeoutSeconds;  ///< --ddl-lock-timeout, else [run] ddlLockTimeout
   std::optional<int> retries;                   ///< --retries, else [run] retries, else 3

@@ -8,6 +8,7 @@ extern const Command migrateCommand;
 extern const Command migrateUpCommand;
 extern const Command migrateDownCommand;
 extern const Command statusCommand;
+extern const Command lintCommand;
 extern const Command repairCommand;
 extern const Command freshCommand;
 extern const Command rollbackCommand;
@@ -22,6 +23,7 @@ const std::vector<Command>& commands() {
       migrateUpCommand,
       migrateDownCommand,
       statusCommand,
+      lintCommand,
       repairCommand,
       freshCommand,
       rollbackCommand,

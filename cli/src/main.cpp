@@ -113,7 +113,9 @@ po::options_description optionsFor(const Command& command, Options& o) {
     all.add_options()
         ("all", po::bool_switch(&o.lintAll), "check every migration, not only the pending ones")
         ("database", po::value(&o.lintDatabase)->value_name("postgres|mysql|sqlite"),
-         "check for this database (default: the source's adapter)");
+         "check for this database (default: the source's adapter)")
+        ("since", po::value(&o.lintSince)->value_name("NAME"),
+         "the database holds every migration up to NAME: check only the ones after it");
   }
   if (command.groups & kJsonOption) {
     all.add_options()("json", po::bool_switch(&o.json), "print machine-readable JSON");

@@ -20,6 +20,10 @@ void RuleEngine::beginMigration(const std::string& name, bool transaction) {
 
 void RuleEngine::beginStep(std::size_t number, std::string description) {
   step_ = number;
+  // A rawSql's description quotes its SQL: one line, so a finding stays one line.
+  for (char& c : description) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
   stepDescription_ = std::move(description);
 }
 
