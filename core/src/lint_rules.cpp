@@ -2,10 +2,10 @@
 
 #include <jsorm/error.hpp>
 #include <jsorm/lint.hpp>
+#include <jsorm/spelling.hpp>
 
 #include <fmt/format.h>
 
-#include <algorithm>
 
 JSORM_NAMESPACE_BEGIN
 
@@ -76,27 +76,11 @@ const LintRule* findLintRule(std::string_view id) noexcept {
   return nullptr;
 }
 
-namespace {
-std::size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-}  // namespace
-
 std::string_view nearestLintRule(std::string_view id) {
   std::string_view best;
   std::size_t bestDistance = static_cast<std::size_t>(-1);
   for (const auto& rule : lintRules()) {
+    // The closest rule even when far: the message always names one to look at.
     const std::size_t d = editDistance(id, rule.id);
     if (d < bestDistance) {
       bestDistance = d;
