@@ -14,6 +14,8 @@ packages=(
   mariadb-server mariadb-client libmariadb-dev galera-4 rsync
   # scripts/fuzz.sh: clang and its libFuzzer/ASan runtimes (libclang_rt.fuzzer-x86_64.a)
   clang-14 libclang-rt-14-dev
+  # models:diagram --format svg (Graphviz's dot), and the test that keeps docs/er-example.svg current
+  graphviz
 )
 
 missing=()

@@ -26,6 +26,7 @@ enum OptionGroup : unsigned {
   kLintOptions = 1u << 10,       ///< --all, --database
   kDdlLockOptions = 1u << 11,    ///< --ddl-lock-timeout, --retries
   kToOption = 1u << 12,          ///< --to NAME: migrate up to, or roll back to, a migration
+  kDiagramOptions = 1u << 13,    ///< --format mermaid|dot|svg
 };
 
 /// The longest --lock-timeout accepted: a week.
@@ -45,6 +46,7 @@ struct Options {
   bool force = false;
   std::optional<long long> steps;  ///< not given: roll back everything
   std::optional<std::string> toMigration;  ///< --to NAME
+  std::string diagramFormat = "mermaid";   ///< models:diagram --format
   std::string migrationName;
   std::string outDirectory;
   bool check = false;

@@ -13,6 +13,7 @@ extern const Command repairCommand;
 extern const Command freshCommand;
 extern const Command rollbackCommand;
 extern const Command generateCommand;
+extern const Command diagramCommand;
 extern const Command inspectCommand;
 extern const Command artifactDiffCommand;
 extern const Command adaptersCommand;
@@ -28,6 +29,7 @@ const std::vector<Command>& commands() {
       freshCommand,
       rollbackCommand,
       generateCommand,
+      diagramCommand,
       inspectCommand,
       artifactDiffCommand,
       adaptersCommand,

@@ -65,6 +65,10 @@ po::options_description optionsFor(const Command& command, Options& o) {
                       command.name == "migrate" ? "apply the pending migrations up to and including NAME only"
                                                 : "roll back every migration applied after NAME, keeping NAME");
   }
+  if (command.groups & kDiagramOptions) {
+    all.add_options()("format", po::value(&o.diagramFormat)->value_name("FORMAT")->default_value("mermaid"),
+                      "mermaid, dot (Graphviz's input) or svg (drawn by Graphviz's dot)");
+  }
   if (command.groups & kGenerateOptions) {
     all.add_options()
         ("name", po::value(&o.migrationName)->value_name("NAME"), "name the migration (default: from the changes)")
@@ -142,10 +146,10 @@ void checkRanges(const po::variables_map& vm, const Options& o) {
                                    kMaxLockTimeoutSeconds, vm["lock-timeout"].as<double>()));
     }
   }
-  if (o.ddlLockTimeoutSeconds) {
-    if (auto problem = ddlLockTimeoutProblem(*o.ddlLockTimeoutSeconds); !problem.empty()) {
   if (o.toMigration && o.steps) throw UsageError("--to and --steps both say where to stop; give one of them");
   if (o.toMigration && o.toMigration->empty()) throw UsageError("--to needs a migration name; migrate:status lists them");
+  if (o.ddlLockTimeoutSeconds) {
+    if (auto problem = ddlLockTimeoutProblem(*o.ddlLockTimeoutSeconds); !problem.empty()) {
       throw UsageError("--ddl-lock-timeout " + problem);
     }
   }
