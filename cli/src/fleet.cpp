@@ -224,6 +224,12 @@ bool isFleet(const Invocation& invocation) {
   if (!options.targetsFile.empty() && options.allSources) {
     throw UsageError("--targets and --all-sources both choose the targets; pass one of them");
   }
+  // A pinned release across a fleet needs each source checked for the name first; until
+  // then a fleet applies every pending migration, and says so rather than ignoring --to.
+  if (options.toMigration) {
+    throw UsageError("--to works on one database; a fleet applies every pending migration (run it per target with "
+                     "--url instead)");
+  }
   if (!options.targetsFile.empty() && !options.url.empty()) {
     throw UsageError("--targets gives every target's URL; --url cannot be used with it");
   }

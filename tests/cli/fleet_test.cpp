@@ -434,7 +434,8 @@ TEST_CASE("fleet options that cannot work together are usage errors", "[fleet][b
                                                                  {"--parallel", "65"},
                                                                  {"--canary", "-1"},
                                                                  {"--all-sources"},
-                                                                 {"--url", "sqlite:x.db"}}) {
+                                                                 {"--url", "sqlite:x.db"},
+                                                                 {"--to", "fleet-create-a"}}) {
     INFO(fmt::format("{}", fmt::join(extra, " ")));
     CHECK_ONE_ERROR_LINE(f.fleet("migrate", extra), 2);
   }
