@@ -30,7 +30,10 @@ bool SchemaDiff::has(Risk risk) const noexcept {
 
 namespace {
 using detail::createIndexCode;
+using detail::columnDef;
 using detail::createTableCode;
+using detail::createTableSteps;
+using detail::indexDef;
 using detail::fieldCode;
 
 std::string q(const std::string& text) { return cppString(text); }
@@ -56,7 +59,11 @@ class DiffBuilder {
  public:
   enum Group { RenameTables, CreateTables, RenameColumns, AddColumns, DropIndexes, CreateIndexes, Manual, DropColumns, DropTables, kGroups };
 
-  void add(Group group, SchemaChange change) { groups_[group].push_back(std::move(change)); }
+  /// `steps` are the typed steps `change.up` stands for: what the lint rules classify.
+  void add(Group group, SchemaChange change, Steps steps = {}) {
+    change.steps = std::move(steps);
+    groups_[group].push_back(std::move(change));
+  }
   void note(std::string text) { diff_.notes.push_back(std::move(text)); }
 
   SchemaDiff finish() {
@@ -133,7 +140,8 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
     out.add(DiffBuilder::RenameColumns,
             {Risk::ReviewRequired, fmt::format("rename column {}.{} to {} (code reading the old name breaks)", table, c.renamedFrom, c.name),
              {fmt::format("t.renameColumn({}, {}, {})", q(table), q(c.renamedFrom), q(c.name))},
-             {fmt::format("t.renameColumn({}, {}, {})", q(table), q(c.name), q(c.renamedFrom))}});
+             {fmt::format("t.renameColumn({}, {}, {})", q(table), q(c.name), q(c.renamedFrom))}},
+            {step::RenameColumn{table, c.renamedFrom, c.name}});
   }
 
   std::vector<const ColumnSnapshot*> added;
@@ -155,7 +163,8 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
     }
     out.add(DiffBuilder::AddColumns, {risk, fmt::format("add column {}.{} ({})", table, c.name, why),
                                       {fmt::format("t.addColumn({}, {}, {})", q(table), q(c.name), fieldCode(c))},
-                                      {fmt::format("t.dropColumn({}, {})", q(table), q(c.name))}});
+                                      {fmt::format("t.dropColumn({}, {})", q(table), q(c.name))}},
+            {step::AddColumn{table, columnDef(c)}});
     handledIndexes.insert(defaultIndexName(table, {c.name}, true));
     handledIndexes.insert(defaultIndexName(table, {c.name}, false));
   }
@@ -164,7 +173,8 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
     if (after.column(c.name) || renamedTo.count(c.name)) continue;
     out.add(DiffBuilder::DropColumns, {Risk::Dangerous, fmt::format("drop column {}.{} (its data is lost)", table, c.name),
                                        {fmt::format("t.dropColumn({}, {})", q(table), q(c.name))},
-                                       {fmt::format("t.addColumn({}, {}, {})", q(table), q(c.name), fieldCode(c))}});
+                                       {fmt::format("t.addColumn({}, {}, {})", q(table), q(c.name), fieldCode(c))}},
+            {step::DropColumn{table, c.name}});
     handledIndexes.insert(defaultIndexName(table, {c.name}, true));
     handledIndexes.insert(defaultIndexName(table, {c.name}, false));
     for (const ColumnSnapshot* candidate : added) {
@@ -228,7 +238,8 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
                                            if (renamedTo.count(c)) c = renamedTo[c];
                                          }
                                          return old;
-                                       }())}});
+                                       }())}},
+            {step::DropIndex{table, index.name}});
   }
   for (const auto& index : after.indexes) {
     if (handledIndexes.count(index.name)) continue;
@@ -240,12 +251,13 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
              fmt::format("create {}index {} on {}{}", index.unique ? "unique " : "", index.name, table,
                          index.unique ? " (fails if existing rows collide)" : ""),
              {createIndexCode(table, index)},
-             {fmt::format("t.dropIndex({}, {})", q(table), q(index.name))}});
+             {fmt::format("t.dropIndex({}, {})", q(table), q(index.name))}},
+            {step::CreateIndex{indexDef(table, index)}});
   }
 }
 }  // namespace
 
-SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after) {
+SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after, DatabaseKind database) {
   DiffBuilder out;
   std::set<std::string> renamedSources;
   std::map<std::string, std::string> renamedTables;  // old name -> new name
@@ -261,7 +273,8 @@ SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after
     out.add(DiffBuilder::RenameTables,
             {Risk::ReviewRequired, fmt::format("rename table {} to {} (code reading the old name breaks)", old.name, now.name),
              {fmt::format("t.renameTable({}, {})", q(old.name), q(now.name))},
-             {fmt::format("t.renameTable({}, {})", q(now.name), q(old.name))}});
+             {fmt::format("t.renameTable({}, {})", q(now.name), q(old.name))}},
+            {step::RenameTable{old.name, now.name}});
     pairs.emplace_back(&old, &now);
   };
   // Models first, so that every owner's rename is known when its pivots are looked at.
@@ -312,7 +325,8 @@ SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after
             {Risk::Safe,
              pivot ? fmt::format("create pivot table {} for {}", table->name, table->pivotOf)
                    : fmt::format("create table {}", table->name),
-             createTableCode(*table), {fmt::format("t.dropTable({})", q(table->name))}});
+             createTableCode(*table), {fmt::format("t.dropTable({})", q(table->name))}},
+            createTableSteps(*table));
   }
 
   for (const auto& [old, now] : pairs) {
@@ -329,9 +343,12 @@ SchemaDiff diffSchemas(const SchemaSnapshot& before, const SchemaSnapshot& after
     const TableSnapshot* table = *it;
     if (!table->pivotOf.empty()) out.note(fmt::format("pivot table {} ({}) is no longer used", table->name, table->pivotOf));
     out.add(DiffBuilder::DropTables, {Risk::Dangerous, fmt::format("drop table {} (its data is lost)", table->name),
-                                      {fmt::format("t.dropTable({})", q(table->name))}, createTableCode(*table)});
+                                      {fmt::format("t.dropTable({})", q(table->name))}, createTableCode(*table)},
+            {step::DropTable{table->name}});
   }
-  return out.finish();
+  SchemaDiff diff = out.finish();
+  detail::classifyByLint(diff, database);
+  return diff;
 }
 
 JSORM_NAMESPACE_END

@@ -96,12 +96,13 @@ std::vector<std::string> createTableCode(const TableSnapshot& table) {
   return code;
 }
 
-std::string createIndexCode(const std::string& table, const IndexSnapshot& index) {
+std::string createIndexCode(const std::string& table, const IndexSnapshot& index, bool concurrently) {
   std::vector<std::string> columns;
   for (const auto& c : index.columns) columns.push_back(cppString(c));
   std::vector<std::string> options;
   if (index.name != defaultIndexName(table, index.columns, index.unique)) options.push_back(".name = " + cppString(index.name));
   if (index.unique) options.push_back(".unique = true");
+  if (concurrently) options.push_back(".concurrently = true");
   return fmt::format("t.createIndex({}, {{{}}}{})", cppString(table), fmt::join(columns, ", "),
                      options.empty() ? "" : fmt::format(", {{{}}}", fmt::join(options, ", ")));
 }
@@ -136,6 +137,13 @@ std::string migrationFileText(const SchemaDiff& diff, const std::string& migrati
     if (!up) std::reverse(order.begin(), order.end());
     for (const SchemaChange* change : order) {
       text += fmt::format("          // {}: {}\n", riskName(change->risk), detail::commentText(change->summary));
+      // The lint rules behind the class, each with its safe recipe, where the code is written.
+      if (up) {
+        for (const auto& finding : change->findings) {
+          text += fmt::format("          //   {} ({}) — {}\n", finding.rule, lintLevelName(finding.level),
+                              detail::commentText(finding.fix));
+        }
+      }
       if (change->manual) {
         text += "          // TODO: no builder operation expresses this change; write it for your database, e.g.\n"
                 "          // t.rawSql(\"ALTER TABLE ...\", \"ALTER TABLE ...\"),\n";
@@ -147,6 +155,9 @@ std::string migrationFileText(const SchemaDiff& diff, const std::string& migrati
   };
   out += body(true);
   out += body(false);
+  // After down, as Migration declares it. CREATE INDEX CONCURRENTLY cannot run in a
+  // transaction (the generator's PostgreSQL recipe).
+  if (!diff.transaction) out += "    .transaction = false,\n";
   out += "});\n}  // namespace\n\nJSORM_MIGRATION(migration);\n";
   // A non-finite default is spelt with std::numeric_limits.
   if (out.find("std::numeric_limits", includesAt) != std::string::npos) {

@@ -27,8 +27,10 @@ SchemaSnapshot fromFile(const std::vector<Model>& models) {
   return parseSnapshot(toJson(snapshotOf(models)), "schema.json");
 }
 
-SchemaDiff diffOf(const std::vector<Model>& before, const std::vector<Model>& after) {
-  return diffSchemas(fromFile(before), snapshotOf(after));
+// Classified by the lint rules for PostgreSQL (migrate:generate's default) unless asked.
+SchemaDiff diffOf(const std::vector<Model>& before, const std::vector<Model>& after,
+                  DatabaseKind database = DatabaseKind::Postgres) {
+  return diffSchemas(fromFile(before), snapshotOf(after), database);
 }
 
 std::string describe(const SchemaDiff& diff) {
@@ -36,6 +38,7 @@ std::string describe(const SchemaDiff& diff) {
   out << diff.changes.size() << " change(s)\n";
   for (const auto& c : diff.changes) {
     out << "  " << riskName(c.risk) << ": " << c.summary << (c.manual ? " [manual]" : "") << "\n";
+    for (const auto& f : c.findings) out << "    lint: " << f.rule << "\n";
     for (const auto& code : c.up) out << "    up:   " << code << "\n";
     for (const auto& code : c.down) out << "    down: " << code << "\n";
   }
@@ -250,29 +253,48 @@ TEST_CASE("diff: a new unique column needs review - its index comes with addColu
   }
 }
 
-TEST_CASE("diff: index() on an existing column is a safe createIndex") {
-  const SchemaChange c =
-      onlyChange(diffOf({users({{"email", t.string()}})}, {users({{"email", t.string().index()}})}));
+TEST_CASE("diff: index() on an existing column is a createIndex, CONCURRENTLY outside a transaction on PostgreSQL") {
+  const SchemaDiff diff = diffOf({users({{"email", t.string()}})}, {users({{"email", t.string().index()}})});
+  const SchemaChange c = onlyChange(diff);
   CHECK(c.risk == Risk::Safe);
-  CHECK(c.summary == "create index users_email_index on users");
-  CHECK(c.up == Code{"t.createIndex(\"users\", {\"email\"})"});
+  CHECK(c.findings.empty());
+  CHECK(c.summary == "create index users_email_index on users (CONCURRENTLY: create-index-non-concurrently's recipe)");
+  CHECK(c.up == Code{"t.createIndex(\"users\", {\"email\"}, {.concurrently = true})"});
   CHECK(c.down == Code{"t.dropIndex(\"users\", \"users_email_index\")"});
   CHECK_FALSE(c.manual);
+  CHECK_FALSE(diff.transaction);
+
+  // SQLite has no concurrent builds and nothing to fear: the plain index, in a transaction.
+  const SchemaDiff lite =
+      diffOf({users({{"email", t.string()}})}, {users({{"email", t.string().index()}})}, DatabaseKind::Sqlite);
+  const SchemaChange l = onlyChange(lite);
+  CHECK(l.risk == Risk::Safe);
+  CHECK(l.summary == "create index users_email_index on users");
+  CHECK(l.up == Code{"t.createIndex(\"users\", {\"email\"})"});
+  CHECK(lite.transaction);
 }
 
-TEST_CASE("diff: unique() on an existing column is a createIndex that needs review") {
+TEST_CASE("diff: unique() on an existing column is a unique createIndex (the recipe on PostgreSQL)") {
   const SchemaChange c =
       onlyChange(diffOf({users({{"email", t.string()}})}, {users({{"email", t.string().unique()}})}));
-  CHECK(c.risk == Risk::ReviewRequired);
-  CHECK_THAT(c.summary, StartsWith("create unique index users_email_unique on users"));
-  CHECK(c.up == Code{"t.createIndex(\"users\", {\"email\"}, {.unique = true})"});
+  // No lint rule fires on a concurrent unique index; duplicates make the build fail at
+  // migrate time, which the summary says.
+  CHECK(c.risk == Risk::Safe);
+  CHECK_THAT(c.summary, StartsWith("create unique index users_email_unique on users (fails if existing rows collide)"));
+  CHECK(c.up == Code{"t.createIndex(\"users\", {\"email\"}, {.unique = true, .concurrently = true})"});
   CHECK(c.down == Code{"t.dropIndex(\"users\", \"users_email_unique\")"});
 }
 
-TEST_CASE("diff: removing index() is a safe dropIndex that recreates the index to undo") {
+TEST_CASE("diff: removing index() is a dropIndex that recreates the index to undo") {
   const SchemaChange c =
       onlyChange(diffOf({users({{"email", t.string().index()}})}, {users({{"email", t.string()}})}));
-  CHECK(c.risk == Risk::Safe);
+  // PostgreSQL's DROP INDEX waits for an exclusive lock on the table: a warning.
+  CHECK(c.risk == Risk::ReviewRequired);
+  REQUIRE(c.findings.size() == 1);
+  CHECK(c.findings[0].rule == "drop-index-non-concurrently");
+  CHECK(onlyChange(diffOf({users({{"email", t.string().index()}})}, {users({{"email", t.string()}})},
+                          DatabaseKind::Sqlite))
+            .risk == Risk::Safe);
   CHECK(c.summary == "drop index users_email_index on users");
   CHECK(c.up == Code{"t.dropIndex(\"users\", \"users_email_index\")"});
   CHECK(c.down == Code{"t.createIndex(\"users\", {\"email\"})"});
@@ -495,13 +517,17 @@ TEST_CASE("diff: nullability and default changes are manual changes") {
   }
 }
 
-TEST_CASE("diff: a new optional belongsTo is a safe addColumn with references") {
+TEST_CASE("diff: a new optional belongsTo is an addColumn with references (review on PostgreSQL)") {
   const Model Before = defineModel("posts", {{"id", t.number().primary()}, {"title", t.string()}});
   const Model After = defineModel("posts", {{"id", t.number().primary()},
                                             {"title", t.string()},
                                             {"editor", t.belongsTo(Author).optional()}});
   const SchemaChange c = onlyChange(diffOf({Author, Before}, {Author, After}));
-  CHECK(c.risk == Risk::Safe);
+  // The foreign key is validated at once, scanning posts while it and authors are locked.
+  CHECK(c.risk == Risk::ReviewRequired);
+  REQUIRE(c.findings.size() == 1);
+  CHECK(c.findings[0].rule == "add-foreign-key-validating");
+  CHECK(onlyChange(diffOf({Author, Before}, {Author, After}, DatabaseKind::Sqlite)).risk == Risk::Safe);
   CHECK(c.summary == "add column posts.editor_id (nullable)");
   CHECK(c.up == Code{"t.addColumn(\"posts\", \"editor_id\", t.number().optional().references(\"authors\", \"id\"))"});
   CHECK(c.down == Code{"t.dropColumn(\"posts\", \"editor_id\")"});
@@ -629,6 +655,9 @@ TEST_CASE("migrationFileText: a registered migration with each change's class an
 
   CHECK_THAT(text, Contains("// safe: add column users.timezone (nullable)\n"));
   CHECK_THAT(text, Contains("// review_required: add column users.age (NOT NULL without a default"));
+  CHECK_THAT(text, Contains("//   add-required-column-without-default (error) — add the column as .optional()"));
+  CHECK_THAT(text, Contains("//   drop-column (error) — stop reading and writing the column"));
+  CHECK_THAT(text, !Contains("    .transaction = false,\n"));
   CHECK_THAT(text, Contains("// dangerous: drop column users.nickname (its data is lost)\n"));
   CHECK_THAT(text, Contains("// review_required: alter column users.title: type string(100) -> string(50)\n"));
   CHECK_THAT(text, Contains("// TODO:"));
@@ -791,4 +820,85 @@ TEST_CASE("checkGeneratedSchema refuses dropping a model another still reference
   const Model BooksWrongColumn =
       defineModel("books", {{"id", t.number().primary()}, {"author_id", t.number().references("authors", "key")}});
   CHECK_THAT(schemaProblem({}, {Authors, BooksWrongColumn}), Contains("references authors.key, which does not exist"));
+}
+
+// --- classification through the lint rules ----------------------------------------------
+
+TEST_CASE("diff: each change's risk and rule ids come from the migrate:lint rules for the database") {
+  const Model Team = defineModel("teams", {{"id", t.number().primary()}, {"name", t.string().index()}});
+  const SchemaDiff diff = diffOf({users({{"nick", t.string().optional()}})},
+                                 {users({{"age", t.number()}, {"email", t.string().optional().index()}}), Team});
+  INFO(describe(diff));
+  // A new table with its indexes holds no rows and no one waits on it: safe.
+  const SchemaChange& created = diff.changes[indexOf(diff, "create table teams")];
+  CHECK(created.risk == Risk::Safe);
+  CHECK(created.findings.empty());
+  // A NOT NULL column without a default on an existing table: the rule names itself.
+  const SchemaChange& age = diff.changes[indexOf(diff, "add column users.age")];
+  CHECK(age.risk == Risk::ReviewRequired);
+  REQUIRE(age.findings.size() == 1);
+  CHECK(age.findings[0].rule == "add-required-column-without-default");
+  CHECK(age.findings[0].level == LintLevel::Error);
+  // The column's index on an existing table, mixed with other changes: no recipe applied
+  // (it would make the other changes non-atomic), the finding carries it.
+  const SchemaChange& email = diff.changes[indexOf(diff, "add column users.email")];
+  CHECK(email.risk == Risk::ReviewRequired);
+  REQUIRE(email.findings.size() == 1);
+  CHECK(email.findings[0].rule == "create-index-non-concurrently");
+  CHECK(diff.transaction);
+  // Destructive rules make a change dangerous.
+  const SchemaChange& nick = diff.changes[indexOf(diff, "drop column users.nick")];
+  CHECK(nick.risk == Risk::Dangerous);
+  REQUIRE(nick.findings.size() == 1);
+  CHECK(nick.findings[0].rule == "drop-column");
+
+  const std::string text = migrationFileText(diff, "20240102T030405_schema_update", "test");
+  INFO(text);
+  CHECK_THAT(text, Contains("//   create-index-non-concurrently (error) — build it with {.concurrently = true}"));
+  CHECK_THAT(text, Contains("//   add-required-column-without-default (error) — "));
+  CHECK_THAT(text, !Contains(".concurrently = true)"));
+  CHECK_THAT(text, !Contains("    .transaction = false,\n"));
+
+  // The same diff for SQLite: a NOT NULL column without a default is refused even on an empty
+  // table, and indexes are harmless.
+  const SchemaDiff lite = diffOf({users({{"nick", t.string().optional()}})},
+                                 {users({{"age", t.number()}, {"email", t.string().optional().index()}}), Team},
+                                 DatabaseKind::Sqlite);
+  INFO(describe(lite));
+  CHECK(lite.database == DatabaseKind::Sqlite);
+  CHECK(lite.changes[indexOf(lite, "add column users.age")].findings.at(0).rule == "add-required-column-without-default");
+  CHECK(lite.changes[indexOf(lite, "add column users.email")].risk == Risk::Safe);
+  // MySQL fills the column silently: a warning, still review_required.
+  const SchemaDiff my = diffOf({users()}, {users({{"age", t.number()}})}, DatabaseKind::Mysql);
+  const SchemaChange m = onlyChange(my);
+  CHECK(m.risk == Risk::ReviewRequired);
+  REQUIRE(m.findings.size() == 1);
+  CHECK(m.findings[0].rule == "mysql-required-column-implicit-default");
+  CHECK(m.findings[0].level == LintLevel::Warning);
+}
+
+TEST_CASE("migrationFileText: new indexes alone on PostgreSQL are written CONCURRENTLY in a .transaction = false migration") {
+  const SchemaDiff diff = diffOf({users({{"email", t.string()}, {"nick", t.string()}})},
+                                 {users({{"email", t.string().index()}, {"nick", t.string().unique()}})});
+  INFO(describe(diff));
+  REQUIRE(diff.changes.size() == 2);
+  for (const auto& c : diff.changes) {
+    CHECK(c.risk == Risk::Safe);
+    CHECK(c.findings.empty());
+  }
+  CHECK_FALSE(diff.transaction);
+  const std::string text = migrationFileText(diff, "20240102T030405_indexes", "test");
+  INFO(text);
+  CHECK_THAT(text, Contains("t.createIndex(\"users\", {\"email\"}, {.concurrently = true}),"));
+  CHECK_THAT(text, Contains("t.createIndex(\"users\", {\"nick\"}, {.unique = true, .concurrently = true}),"));
+  // After down, where Migration declares the field (designated initializers keep the order).
+  const auto down = text.find(".down = ");
+  const auto transaction = text.find("    .transaction = false,\n");
+  REQUIRE(transaction != std::string::npos);
+  CHECK(down < transaction);
+  // What the file says, linted as migrate:lint would: nothing left to find.
+  Linter linter(DatabaseKind::Postgres);
+  Steps steps;
+  for (const auto& c : diff.changes) steps.insert(steps.end(), c.steps.begin(), c.steps.end());
+  CHECK(linter.lint("20240102T030405_indexes", steps, false).empty());
 }
