@@ -589,6 +589,44 @@ TEST_CASE("migrate:generate refuses models that migrate would refuse, and writes
   CHECK(filesIn(f.dir.file("migrations"), ".cpp").empty());
 }
 
+TEST_CASE("migrate:generate classifies with the migrate:lint rules and names them", "[generate][lint]") {
+  CliFixture f;
+  REQUIRE_OK(f.cases("migrate:generate", "generateSource"));
+  // The snapshot without accounts.handle (string(40).unique(), NOT NULL, no default): the
+  // models now add it to a table that exists.
+  auto snapshot = nlohmann::json::parse(readFile(f.dir.file("schema.json")));
+  auto& accounts = snapshot["tables"]["accounts"];
+  const auto named = [](const char* name) { return [name](const nlohmann::json& j) { return j["name"] == name; }; };
+  auto& columns = accounts["columns"].get_ref<nlohmann::json::array_t&>();
+  auto& indexes = accounts["indexes"].get_ref<nlohmann::json::array_t&>();
+  REQUIRE(std::erase_if(columns, named("handle")) == 1);
+  REQUIRE(std::erase_if(indexes, named("accounts_handle_unique")) == 1);
+  writeFile(f.dir.file("schema.json"), snapshot.dump(2));
+
+  const auto pg = f.cases("migrate:generate", "generateSource", {"--check"});
+  INFO(describe(pg));
+  CHECK(pg.exitCode == 11);
+  CHECK(contains(pg.out, "review_required  add column accounts.handle"));
+  CHECK(contains(pg.out, "[add-required-column-without-default, create-index-non-concurrently]"));
+  const auto json = f.cases("migrate:generate", "generateSource", {"--check", "--json"});
+  CHECK(contains(json.out, "\"rule\": \"add-required-column-without-default\""));
+  CHECK(contains(json.out, "\"database\": \"postgres\""));
+  // SQLite refuses the column too; its indexes are harmless.
+  const auto lite = f.cases("migrate:generate", "generateSource", {"--check", "--database", "sqlite"});
+  CHECK(contains(lite.out, "[add-required-column-without-default]"));
+  CHECK_ONE_ERROR_LINE(f.cases("migrate:generate", "generateSource", {"--database", "oracle"}), 2);
+  CHECK_ONE_ERROR_LINE(f.cases("migrate:generate", "generateSource", {"--all"}), 2);
+
+  REQUIRE_OK(f.cases("migrate:generate", "generateSource", {"--name", "handle"}));
+  const auto files = filesIn(f.dir.file("migrations"), "_handle.cpp");
+  REQUIRE(files.size() == 1);
+  const std::string text = readFile(f.dir.file("migrations") + "/" + files.front());
+  INFO(text);
+  CHECK(contains(text, "// review_required: add column accounts.handle"));
+  CHECK(contains(text, "//   add-required-column-without-default (error) — add the column as .optional()"));
+  CHECK(contains(text, "the migrate:lint rules for postgres"));
+}
+
 // --- sources are resolved by their symbol ---------------------------------------------
 
 TEST_CASE("a source is found by its exported symbol and checked against the registry", "[bad-input][module]") {
