@@ -5,6 +5,7 @@
 #   bench/run.sh [--reps K] [--n N] [--status-n M] [--compile-reps C] [--only LIST]
 #                [--gen-sizes LIST] [--gen-cols C] [--gen-reps G] [--gen-compare JSORM]
 #                [--build-dir DIR] [--out DIR] [--no-build] [--keep-work]
+#   bench/run.sh fleet [options]     the fleet benchmark (bench/fleet.sh --help)
 #   bench/run.sh mariadb [options]   the MariaDB benchmarks only (mariadb_migrate,
 #                     mariadb_rollback, mariadb_status), results in bench/results/mariadb
 #                     unless --out says otherwise; builds only jsorm, jsorm_adapter_mysql
@@ -81,6 +82,7 @@ maria_parent=/tmp
 while [[ $# -gt 0 ]]; do
   case "$1" in
     mariadb) only=mariadb_migrate,mariadb_rollback,mariadb_status; out=${out:-$here/results/mariadb}; shift ;;
+    fleet) shift; exec "$here/fleet.sh" "$@" ;;  # one migrate over many databases: bench/fleet.sh --help
     --reps) reps=$2; shift 2 ;;
     --n) n=$2; shift 2 ;;
     --status-n) status_n=$2; shift 2 ;;
