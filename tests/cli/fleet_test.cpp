@@ -2,6 +2,7 @@
 // SQLite files, with parallelism, canaries, shards, a stop on failure and one report.
 
 #include "cli_fixture.hpp"
+#include "mysql_scratch.hpp"
 #include "pg_scratch.hpp"
 
 #include <fmt/ranges.h>
@@ -529,5 +530,28 @@ TEST_CASE("SIGINT stops starting targets, lets running ones finish their migrati
       CHECK(target["state"] == "skipped");
       CHECK(applied.empty());
     }
+  }
+}
+
+TEST_CASE("a fleet of twelve MariaDB databases migrates at --parallel 8, each migration once",
+          "[mysql][fleet]") {
+  FleetFixture f;
+  std::vector<std::unique_ptr<MysqlScratchDatabase>> dbs;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 12; ++i) {
+    dbs.push_back(std::make_unique<MysqlScratchDatabase>());
+    lines.push_back(dbs.back()->url());
+  }
+  writeLines(f.targets, lines);
+  // A fresh process each round: the first connections of a process are the ones that race.
+  for (int round = 0; round < 3; ++round) {
+    const auto r = f.fleet(round == 2 ? "migrate:status" : "migrate", {"--parallel", "8", "--json"});
+    INFO(describe(r));
+    CHECK(r.exitCode == 0);
+    CHECK(reportOf(r)["totals"]["ok"] == 12);
+  }
+  for (auto& db : dbs) {
+    CHECK(db->count("SELECT COUNT(*) FROM jsorm_migrations") == 3);
+    CHECK(db->count("SELECT COUNT(*) FROM fleet_a") == 1);
   }
 }
