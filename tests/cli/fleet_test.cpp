@@ -507,7 +507,12 @@ TEST_CASE("SIGINT stops starting targets, lets running ones finish their migrati
   writeLines(f.targets, lines);
   const int pid = f.spawn({"migrate", kFleetModule, "slowSource", "--targets", f.targets, "--parallel", "2", "--json"},
                           "interrupted");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // The signal comes once the first target has recorded a migration: the fleet is running
+  // (a slow start under a sanitizer must not turn this into a kill before the handler).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (pgApplied(pg.db(), "nap_0").empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   ::kill(pid, SIGINT);
   const int code = jsorm::test::waitProcess(pid);
   const std::string out = readFile(f.dir.file("interrupted.out"));
