@@ -345,6 +345,27 @@ TEST_CASE("--shard 1/3, 2/3 and 3/3 run at once cover every target exactly once"
   CHECK(targetsIn(reportOf(again), "ok") == slices[1]);
 }
 
+TEST_CASE("a shard is the same on every machine and in every jsorm version: FNV-1a of the URL and source", "[fleet]") {
+  // Relative paths, so the targets' text is the same wherever the test runs. The expected
+  // slices are FNV-1a 64 of "sqlite:tN.db\nfleetSource" mod 3, computed outside jsorm:
+  // changing the hash would move targets between the shards of jobs already deployed.
+  FleetFixture f;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 12; ++i) lines.push_back(fmt::format("sqlite:t{}.db", i));
+  writeLines(f.targets, lines);
+  const std::vector<std::set<std::string>> expected{
+      {"sqlite:t2.db", "sqlite:t3.db", "sqlite:t4.db", "sqlite:t9.db"},
+      {"sqlite:t1.db", "sqlite:t7.db", "sqlite:t8.db", "sqlite:t10.db", "sqlite:t11.db"},
+      {"sqlite:t0.db", "sqlite:t5.db", "sqlite:t6.db"}};
+  for (int k = 1; k <= 3; ++k) {
+    const auto r = f.fleet("migrate:status", {"--shard", fmt::format("{}/3", k), "--json"});
+    CHECK(r.exitCode == 10);  // nothing applied yet
+    CHECK(targetsIn(reportOf(r), "not-current") == expected[k - 1]);
+  }
+  // Nothing was created by the status runs.
+  for (int i = 0; i < 12; ++i) CHECK_FALSE(std::filesystem::exists(f.dir.file(fmt::format("t{}.db", i))));
+}
+
 TEST_CASE("--dry-run on a fleet changes nothing and reports each target's plan", "[fleet]") {
   FleetFixture f;
   writeLines(f.targets, {"sqlite:" + f.sqlite(0), "sqlite:" + f.sqlite(1)});
