@@ -45,7 +45,7 @@ TEST_CASE("inspect --json gives the module, its jsorm version, ABI and exports")
   REQUIRE_NOTHROW(doc = nlohmann::json::parse(r.out));
   CHECK(doc.at("module") == kExampleModule);
   CHECK(doc.at("jsormVersion") == "0.2.0");
-  CHECK(doc.at("abiVersion") == 3);
+  CHECK(doc.at("abiVersion") == 4);
   const auto expected = nlohmann::json::parse(R"([
     {"name": "ormSource", "kind": "migration source"},
     {"name": "postgresSource", "kind": "migration source"},

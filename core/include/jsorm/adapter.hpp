@@ -3,6 +3,7 @@
 
 #include <jsorm/api.hpp>
 #include <jsorm/dialect.hpp>
+#include <jsorm/snapshot.hpp>
 #include <jsorm/value.hpp>
 #include <jsorm/version.hpp>
 
@@ -61,6 +62,14 @@ class JSORM_API Connection {
 
   /// Where this connection points, with any password removed, for messages.
   virtual std::string target() const = 0;
+
+  /// The live schema of the database or schema this connection uses, in core's snapshot
+  /// format: every user table (sorted by name) with its columns in table order (name,
+  /// rawType and the jsorm type it maps to, nullability, primary key, default as SQL text in
+  /// defaultSql, single-column foreign keys in references), and its indexes other than the
+  /// primary key's (name, columns, unique; sorted by name). Throws Error for an adapter that
+  /// cannot introspect; this default does.
+  virtual SchemaSnapshot introspect();
 };
 
 /// What an adapter plugin exports through `jsorm_adapter_plugin()`; checked field by field

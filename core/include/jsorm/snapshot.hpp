@@ -26,6 +26,11 @@ struct JSORM_API ColumnSnapshot {
   std::string defaultSql;
   std::optional<ForeignKey> references;
   std::string renamedFrom;  ///< from the model; never written to the snapshot file
+  /// Introspection only (Connection::introspect): the type as the database reports it,
+  /// lower case, e.g. "character varying(255)", "int", "numeric(12,2)". `type` holds the
+  /// jsorm type it maps to where one does. Never written to the snapshot file, and not
+  /// compared by operator== (models have none).
+  std::string rawType;
 
   bool operator==(const ColumnSnapshot& other) const;
 };
