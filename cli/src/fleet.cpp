@@ -137,6 +137,10 @@ Fleet prepare(Invocation& invocation) {
   } else {
     targets = sourcesOfConfig(invocation, fleet);
   }
+  // A pinned release must exist in every source before any target runs.
+  if (options.toMigration) {
+    for (const auto& source : fleet.sources) requireMigration(source, *options.toMigration);
+  }
   refuseDuplicateTargets(targets);
   if (!options.shard.empty()) targets = takeShard(std::move(targets), parseShard(options.shard));
 
@@ -227,12 +231,6 @@ bool isFleet(const Invocation& invocation) {
   if (!options.targetsFile.empty() && options.allSources) {
     throw UsageError("--targets and --all-sources both choose the targets; pass one of them");
   }
-  // A pinned release across a fleet needs each source checked for the name first; until
-  // then a fleet applies every pending migration, and says so rather than ignoring --to.
-  if (options.toMigration) {
-    throw UsageError("--to works on one database; a fleet applies every pending migration (run it per target with "
-                     "--url instead)");
-  }
   if (!options.targetsFile.empty() && !options.url.empty()) {
     throw UsageError("--targets gives every target's URL; --url cannot be used with it");
   }
@@ -261,7 +259,7 @@ int runMigrateFleet(Invocation& invocation) {
         const auto started = Clock::now();
         RunResult result;
         try {
-          result = runner.migrate();
+          result = invocation.options.toMigration ? runner.migrateTo(*invocation.options.toMigration) : runner.migrate();
         } catch (...) {
           outcome.applied = observer.applied;
           throw;

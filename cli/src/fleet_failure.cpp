@@ -31,7 +31,7 @@ TargetFailure describeFailure(const std::exception_ptr& error) {
   } catch (const std::exception& e) {
     return {kInternalError, fmt::format("unexpected failure: {}", e.what())};
   } catch (...) {
-    return {kInternalError, "unexpected failure: an exception that is not a std::exception"};
+    return {kInternalError, "unexpected failure: an exception that is not a std::exception; please report it"};
   }
 }
 

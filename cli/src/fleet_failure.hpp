@@ -1,6 +1,6 @@
 #pragma once
-// A target's failure as the report shows it: the exit code the single-target command would
-// have returned, and its one-line message.
+// A command's failure as one exit code and one line: what `jsorm` prints for a single
+// database, and what a fleet's report shows for each target.
 
 #include <exception>
 #include <string>

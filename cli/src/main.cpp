@@ -2,6 +2,7 @@
 
 #include "cli.hpp"
 #include "exit_codes.hpp"
+#include "fleet_failure.hpp"
 
 #include <jsorm/error.hpp>
 #include <jsorm/redaction.hpp>
@@ -218,35 +219,12 @@ int main(int argc, char** argv) {
   } catch (const po::error& e) {
     out.error(fmt::format("{}: {}; run `jsorm {} --help`", command->name, e.what(), command->name));
     return kUsageError;
-  } catch (const UsageError& e) {
-    out.error(fmt::format("{}: {}; run `jsorm {} --help`", command->name, e.what(), command->name));
-    return kUsageError;
-  } catch (const jsorm::ConfigError& e) {
-    out.error(e.what());
-    return kConfigError;
-  } catch (const jsorm::ModuleError& e) {
-    out.error(e.what());
-    return kModuleError;
-  } catch (const jsorm::SchemaError& e) {
-    out.error(e.what());
-    return kSchemaError;
-  } catch (const jsorm::ConnectionError& e) {
-    out.error(e.what());
-    return kConnectionError;
-  } catch (const jsorm::MigrationError& e) {
-    out.error(e.what());
-    return kMigrationFailed;
-  } catch (const jsorm::SqlError& e) {
-    out.error(fmt::format("{} -- statement: {}", e.what(), e.statement()));
-    return kMigrationFailed;
-  } catch (const jsorm::GuardError& e) {
-    out.error(e.what());
-    return kGuardRefused;
-  } catch (const std::exception& e) {
-    out.error(fmt::format("unexpected failure: {}", e.what()));
-    return kInternalError;
   } catch (...) {
-    out.error("unexpected failure: an exception that is not a std::exception; please report it");
-    return kInternalError;
+    // One classification for a command and for each target of a fleet (fleet_failure.cpp).
+    const TargetFailure failure = describeFailure(std::current_exception());
+    out.error(failure.exitCode == kUsageError
+                  ? fmt::format("{}: {}; run `jsorm {} --help`", command->name, failure.message, command->name)
+                  : failure.message);
+    return failure.exitCode;
   }
 }

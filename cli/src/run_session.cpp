@@ -47,14 +47,14 @@ void RunSession::announce(const std::string& what) {
                          opened_.symbol, opened_.module));
 }
 
-void RunSession::requireMigration(const std::string& name) const {
+void requireMigration(const OpenedSource& opened, const std::string& name) {
   std::vector<std::string> names;
-  for (const auto& migration : opened_.source().migrations) names.push_back(migration.name);
+  for (const auto& migration : opened.source().migrations) names.push_back(migration.name);
   if (std::find(names.begin(), names.end(), name) != names.end()) return;
   const auto nearest = nearestNames(name, names);
   std::vector<std::string> quoted;
   for (const auto& near : nearest) quoted.push_back("'" + near + "'");
-  throw UsageError(fmt::format("--to '{}': source {} has no migration of that name{}", name, opened_.symbol,
+  throw UsageError(fmt::format("--to '{}': source {} has no migration of that name{}", name, opened.symbol,
                                nearest.empty() ? "; migrate:status lists them"
                                                : fmt::format("; did you mean {}?", fmt::join(quoted, " or "))));
 }

@@ -27,6 +27,10 @@ class ProgressPrinter final : public RunObserver {
   bool showStatements_;
 };
 
+/// --to NAME must name one of the source's migrations: a usage error listing the nearest
+/// names otherwise, before anything runs.
+void requireMigration(const OpenedSource& opened, const std::string& name);
+
 class RunSession {
  public:
   /// `observer`, when given, replaces the progress printer (migrate --dry-run --json records a plan).
@@ -39,9 +43,7 @@ class RunSession {
   const OpenedSource& opened() const noexcept { return opened_; }
   /// "[Dry run: ]<what> on <database> (source S from M)"
   void announce(const std::string& what);
-  /// --to NAME must name one of the source's migrations: a usage error listing the nearest
-  /// names otherwise, before anything runs.
-  void requireMigration(const std::string& name) const;
+  void requireMigration(const std::string& name) const { jsorm::cli::requireMigration(opened_, name); }
 
  private:
   Invocation& invocation_;

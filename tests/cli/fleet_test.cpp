@@ -456,8 +456,7 @@ TEST_CASE("fleet options that cannot work together are usage errors", "[fleet][b
                                                                  {"--parallel", "65"},
                                                                  {"--canary", "-1"},
                                                                  {"--all-sources"},
-                                                                 {"--url", "sqlite:x.db"},
-                                                                 {"--to", "fleet-create-a"}}) {
+                                                                 {"--url", "sqlite:x.db"}}) {
     INFO(fmt::format("{}", fmt::join(extra, " ")));
     CHECK_ONE_ERROR_LINE(f.fleet("migrate", extra), 2);
   }
@@ -467,6 +466,27 @@ TEST_CASE("fleet options that cannot work together are usage errors", "[fleet][b
   // migrate:up is one database at a time.
   CHECK_ONE_ERROR_LINE(f.cases("migrate:up", "goodSource", {"--targets", f.targets}), 2);
   CHECK_FALSE(std::filesystem::exists(f.sqlite(0)));
+}
+
+TEST_CASE("migrate --to pins one release across a fleet, checked against the source before any target runs",
+          "[fleet]") {
+  FleetFixture f;
+  writeLines(f.targets, {"sqlite:" + f.sqlite(0), "sqlite:" + f.sqlite(1), "sqlite:" + f.sqlite(2)});
+  const auto typo = f.fleet("migrate", {"--to", "fleet-create-c"});
+  CHECK_ONE_ERROR_LINE(typo, 2);
+  CHECK(contains(typo.err, "did you mean 'fleet-create-a' or 'fleet-create-b'?"));
+  CHECK_FALSE(std::filesystem::exists(f.sqlite(0)));
+
+  const Json pinned = reportOf(f.fleet("migrate", {"--to", "fleet-create-b", "--json"}));
+  CHECK(pinned.at("totals").at("ok") == 3);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(sqliteApplied(f.sqlite(i)) == std::vector<std::string>{"fleet-create-a", "fleet-create-b"});
+  }
+  for (const auto& target : pinned.at("targets")) {
+    CHECK(target.at("applied") == Json::array({"fleet-create-a", "fleet-create-b"}));
+  }
+  REQUIRE_OK(f.fleet("migrate"));
+  CHECK(sqliteApplied(f.sqlite(2)) == std::vector<std::string>{"fleet-create-a", "fleet-create-b", "fleet-seed"});
 }
 
 TEST_CASE("an unreachable host among the targets fails with exit 6 semantics and its password is never printed",
