@@ -98,9 +98,7 @@ std::vector<FleetTarget> sourcesOfConfig(Invocation& invocation, Fleet& fleet) {
   }
   const Config config = loadConfig(*file);
   enforceProductionGuard(invocation, config);
-  // As openMigrationSource does for one source: the command line wins over [run].
-  if (!invocation.options.ddlLockTimeoutSeconds) invocation.options.ddlLockTimeoutSeconds = config.ddlLockTimeoutSeconds;
-  if (!invocation.options.retries) invocation.options.retries = config.retries;
+  applyRunSettings(invocation.options, config);
   if (config.migrationSources.empty()) {
     throw ConfigError(fmt::format("{}: --all-sources found no [migrationSources.*] to run", config.file.string()));
   }

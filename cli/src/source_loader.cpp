@@ -27,11 +27,7 @@ OpenedSource openMigrationSource(Invocation& invocation) {
   std::optional<Config> config;
   if (auto file = findConfigFile(invocation.options.config)) config = loadConfig(*file);
   enforceProductionGuard(invocation, config);
-  if (config) {
-    // The command line wins over [run].
-    if (!invocation.options.ddlLockTimeoutSeconds) invocation.options.ddlLockTimeoutSeconds = config->ddlLockTimeoutSeconds;
-    if (!invocation.options.retries) invocation.options.retries = config->retries;
-  }
+  if (config) applyRunSettings(invocation.options, *config);
 
   std::string module;
   std::string symbol;
@@ -83,6 +79,11 @@ std::shared_ptr<Connection> openConnection(Invocation& invocation, const Migrati
   if ((invocation.command.groups & kReadsOnly) || invocation.options.dryRun) target.config.options[kReadOnlyOption] = "1";
   const auto plugin = AdapterPlugin::find(target.plugin, adapterSearchPath(invocation.options.adapterPath));
   return plugin.connect(target.config);
+}
+
+void applyRunSettings(Options& options, const Config& config) {
+  if (!options.ddlLockTimeoutSeconds) options.ddlLockTimeoutSeconds = config.ddlLockTimeoutSeconds;
+  if (!options.retries) options.retries = config.retries;
 }
 
 RunOptions runOptions(const Invocation& invocation, RunObserver& observer) {

@@ -37,6 +37,10 @@ OpenedSource openMigrationSource(Invocation& invocation);
 /// Connects to the source's database (or --url), loading the adapter plugin.
 std::shared_ptr<Connection> openConnection(Invocation& invocation, const MigrationSource& source);
 
+struct Config;
+/// The config's [run] settings where the command line gave none (it wins over the config).
+void applyRunSettings(Options& options, const Config& config);
+
 /// Run options from --lock-timeout, --dry-run, --ddl-lock-timeout and --retries (or [run]).
 RunOptions runOptions(const Invocation& invocation, RunObserver& observer);
 
