@@ -35,6 +35,7 @@ class SqliteConnection final : public Connection {
   bool hasTable(const std::string& table) override;
   bool hasColumn(const std::string& table, const std::string& column) override;
   std::vector<std::string> tables() override;
+  SchemaSnapshot introspect() override;  // sqlite_introspect.cpp
 
   std::string target() const override { return "sqlite:" + path_; }
 
