@@ -37,6 +37,7 @@ class PgConnection final : public Connection {
   bool hasTable(const std::string& table) override;
   bool hasColumn(const std::string& table, const std::string& column) override;
   std::vector<std::string> tables() override;
+  SchemaSnapshot introspect() override;  // pg_introspect.cpp
 
   std::string target() const override { return target_; }
 
