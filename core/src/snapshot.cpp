@@ -1,5 +1,7 @@
 #include <jsorm/snapshot.hpp>
 
+#include "snapshot_of.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -38,7 +40,7 @@ const TableSnapshot* SchemaSnapshot::table(const std::string& wanted) const {
   return nullptr;
 }
 
-namespace {
+namespace detail {
 ColumnSnapshot columnOf(const ColumnDef& column) {
   const FieldSpec& f = column.field;
   ColumnSnapshot c;
@@ -67,7 +69,9 @@ TableSnapshot tableOf(const TableDef& table) {
   std::sort(t.indexes.begin(), t.indexes.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return t;
 }
-}  // namespace
+}  // namespace detail
+
+using detail::tableOf;
 
 SchemaSnapshot snapshotOf(const std::vector<Model>& models) {
   SchemaSnapshot snapshot;
