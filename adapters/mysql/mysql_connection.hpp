@@ -45,6 +45,7 @@ class MysqlConnection final : public Connection {
   bool hasTable(const std::string& table) override;
   bool hasColumn(const std::string& table, const std::string& column) override;
   std::vector<std::string> tables() override;
+  SchemaSnapshot introspect() override;  // mysql_introspect.cpp
 
   std::string target() const override { return target_; }
 
