@@ -27,6 +27,8 @@ enum OptionGroup : unsigned {
   kDdlLockOptions = 1u << 11,    ///< --ddl-lock-timeout, --retries
   kToOption = 1u << 12,          ///< --to NAME: migrate up to, or roll back to, a migration
   kDiagramOptions = 1u << 13,    ///< --format mermaid|dot|svg
+  kCheckOptions = 1u << 14,      ///< --models (db:check)
+  kBaselineOptions = 1u << 15,   ///< --force without the production guard: skip the schema check
 };
 
 /// The longest --lock-timeout accepted: a week.
@@ -47,6 +49,7 @@ struct Options {
   std::optional<long long> steps;  ///< not given: roll back everything
   std::optional<std::string> toMigration;  ///< --to NAME
   std::string diagramFormat = "mermaid";   ///< models:diagram --format
+  bool compareModels = false;              ///< db:check --models
   std::string migrationName;
   std::string outDirectory;
   bool check = false;

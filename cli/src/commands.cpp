@@ -12,6 +12,8 @@ extern const Command lintCommand;
 extern const Command repairCommand;
 extern const Command freshCommand;
 extern const Command rollbackCommand;
+extern const Command checkCommand;
+extern const Command baselineCommand;
 extern const Command generateCommand;
 extern const Command diagramCommand;
 extern const Command inspectCommand;
@@ -28,6 +30,8 @@ const std::vector<Command>& commands() {
       repairCommand,
       freshCommand,
       rollbackCommand,
+      checkCommand,
+      baselineCommand,
       generateCommand,
       diagramCommand,
       inspectCommand,

@@ -63,8 +63,16 @@ po::options_description optionsFor(const Command& command, Options& o) {
     all.add_options()("to", po::value<std::string>()->value_name("NAME")->notifier([&o](const std::string& name) {
       o.toMigration = name;
     }),
-                      command.name == "migrate" ? "apply the pending migrations up to and including NAME only"
-                                                : "roll back every migration applied after NAME, keeping NAME");
+                      command.name == "migrate"            ? "apply the pending migrations up to and including NAME only"
+                      : command.name == "migrate:baseline" ? "record the migrations up to and including NAME as applied"
+                                                           : "roll back every migration applied after NAME, keeping NAME");
+  }
+  if (command.groups & kCheckOptions) {
+    all.add_options()("models", po::bool_switch(&o.compareModels),
+                      "compare with the generate source's models instead of the applied migrations");
+  }
+  if (command.groups & kBaselineOptions) {
+    all.add_options()("force", po::bool_switch(&o.force), "record the migrations without checking the live schema");
   }
   if (command.groups & kDiagramOptions) {
     all.add_options()("format", po::value(&o.diagramFormat)->value_name("FORMAT")->default_value("mermaid"),

@@ -370,6 +370,37 @@ RunResult Runner::migrateTo(const std::string& name) {
   return apply(end, false, end);
 }
 
+RunResult Runner::baseline(const std::string& name, const std::function<void()>& verify) {
+  const auto& migrations = source_.migrations;
+  const auto found = std::find_if(migrations.begin(), migrations.end(), [&](const auto& m) { return m.name == name; });
+  if (found == migrations.end()) {
+    throw MigrationError(name, fmt::format("cannot baseline to '{}': the source has no migration of that name", name));
+  }
+  MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
+  const auto applied = readApplied();
+  const auto journal = readJournal();
+  if (!applied.empty() || !journal.empty()) {
+    const std::string first = applied.empty() ? journal.begin()->first : applied.front().name;
+    throw MigrationError(name, fmt::format("refusing to baseline: {} already records {} migration{} (e.g. '{}'); a "
+                                           "baseline starts the history of a database jsorm never migrated, so "
+                                           "use migrate (or migrate --to) here",
+                                           source_.migrationTable, applied.size() + journal.size(),
+                                           applied.size() + journal.size() == 1 ? "" : "s", first));
+  }
+  if (verify) verify();
+  ensureTrackingTable();
+  const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
+  RunResult result;
+  inTransaction([&] {
+    for (std::size_t i = 0; i <= static_cast<std::size_t>(found - migrations.begin()); ++i) {
+      // Batch 0 and no execution time: recorded, never run.
+      runBound(tracking.insertSql(), {migrations[i].name, std::int64_t{0}, checksumAt(i), Value()});
+      result.migrations.push_back(migrations[i].name);
+    }
+  });
+  return result;
+}
+
 RunResult Runner::fresh() {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
   // A lease lock's row is what this run holds: its table stays.

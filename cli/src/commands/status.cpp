@@ -15,11 +15,17 @@
 namespace jsorm::cli {
 
 namespace {
+// A migration recorded by migrate:baseline (batch 0, never run) shows as "baseline".
+std::string stateName(const MigrationStatus& s) {
+  const bool baseline = s.state == MigrationState::Applied && s.applied && s.applied->batch == 0;
+  return baseline ? "baseline" : migrationStateName(s.state);
+}
+
 nlohmann::json toJson(const std::vector<MigrationStatus>& statuses, const std::string& target,
                       const std::string& table) {
   nlohmann::json migrations = nlohmann::json::array();
   for (const auto& s : statuses) {
-    nlohmann::json entry{{"name", s.name}, {"state", migrationStateName(s.state)}};
+    nlohmann::json entry{{"name", s.name}, {"state", stateName(s)}};
     entry["batch"] = s.applied ? nlohmann::json(s.applied->batch) : nlohmann::json();
     entry["appliedAt"] = s.applied ? nlohmann::json(s.applied->appliedAt) : nlohmann::json();
     entry["checksum"] = s.applied && !s.applied->checksum.empty() ? nlohmann::json(s.applied->checksum) : nlohmann::json();
@@ -59,7 +65,7 @@ int runStatus(Invocation& invocation) {
   // One write for the whole table: a line-by-line flush costs a system call per migration.
   // "partial (2 of 5 steps)": the state column grows to hold it.
   auto stateText = [](const MigrationStatus& s) {
-    if (s.state != MigrationState::Partial) return std::string(migrationStateName(s.state));
+    if (s.state != MigrationState::Partial) return stateName(s);
     return s.stepsTotal ? fmt::format("partial ({} of {} steps)", s.stepsDone, s.stepsTotal)
                         : fmt::format("partial ({} steps, no longer in the source)", s.stepsDone);
   };

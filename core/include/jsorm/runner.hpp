@@ -113,6 +113,13 @@ class JSORM_API Runner {
   /// new batch: a release pinned to a migration. Throws MigrationError when the source has
   /// no migration of that name.
   RunResult migrateTo(const std::string& name);
+  /// Records the migrations up to and including `name` as applied, in batch 0, WITHOUT
+  /// running them: for a database built outside jsorm (migrate:baseline). Under the
+  /// migration lock, refuses (MigrationError) when any migration is already recorded or
+  /// partial, then calls `verify` (which throws to refuse: the schema check), then writes
+  /// the rows in one transaction. Batch 0 is the oldest batch: migrate:down and db:rollback
+  /// undo baselined migrations like any other, last.
+  RunResult baseline(const std::string& name, const std::function<void()>& verify);
   /// Rolls back the last batch, newest first. Refuses before running anything when a
   /// migration of the batch is missing from the source or cannot be reversed.
   RunResult migrateDown();

@@ -1,0 +1,147 @@
+// db:check on SQLite, PostgreSQL and MariaDB: changes made by hand (a column added, an
+// index dropped, a type changed, a table created) are each reported with the object's name
+// and exit 14; an untouched database exits 0.
+#include "brownfield_targets.hpp"
+#include "mysql_scratch.hpp"
+#include "pg_scratch.hpp"
+
+#include <nlohmann/json.hpp>
+
+using namespace jsorm::cli_test;
+
+namespace {
+// reviews.stars from integer to bigint, as each database allows (SQLite: a table rebuild).
+std::vector<std::string> widenStars(Database database) {
+  switch (database) {
+    case Database::Postgres: return {"ALTER TABLE reviews ALTER COLUMN stars TYPE bigint"};
+    case Database::Mariadb: return {"ALTER TABLE reviews MODIFY stars BIGINT NOT NULL"};
+    case Database::Sqlite: break;
+  }
+  return {"CREATE TABLE reviews_new (id INTEGER PRIMARY KEY AUTOINCREMENT, book_id INTEGER NOT NULL "
+          "REFERENCES books (id), stars BIGINT NOT NULL)",
+          "INSERT INTO reviews_new SELECT * FROM reviews", "DROP TABLE reviews",
+          "ALTER TABLE reviews_new RENAME TO reviews"};
+}
+
+std::string dropTitleIndex(Database database) {
+  return database == Database::Mariadb ? "DROP INDEX books_title_index ON books" : "DROP INDEX books_title_index";
+}
+
+void driftByHand(const Target& target) {
+  CliFixture f;
+  REQUIRE_OK(bookshop(f, target, "migrate", "bookshopSource"));
+
+  const auto clean = bookshop(f, target, "db:check", "bookshopSource");
+  INFO(describe(clean));
+  CHECK(clean.exitCode == 0);
+  CHECK(contains(clean.out, "matches the 4 applied migrations."));
+  const auto cleanJson = nlohmann::json::parse(bookshop(f, target, "db:check", "bookshopSource", {"--json"}).out);
+  CHECK(cleanJson["match"] == true);
+  CHECK(cleanJson["drift"] == 0);
+  CHECK(cleanJson["against"] == "migrations");
+  CHECK(cleanJson["differences"].empty());
+
+  target.run({"ALTER TABLE authors ADD COLUMN nickname VARCHAR(40)", dropTitleIndex(target.database),
+              "CREATE TABLE audit_log (id INTEGER NOT NULL)"});
+  target.run(widenStars(target.database));
+
+  const auto drift = bookshop(f, target, "db:check", "bookshopSource");
+  INFO(describe(drift));
+  CHECK(drift.exitCode == 14);
+  CHECK(differenceLines(drift.out) == std::vector<std::string>{
+                                "extra table audit_log",
+                                "extra column authors.nickname (varchar(40), nullable)",
+                                "missing index books_title_index on books (title)",
+                                "column-type of reviews.stars: expected integer, found bigint",
+                            });
+  CHECK(contains(drift.out, "has drifted from the 4 applied migrations: 4 differences."));
+
+  const auto report = bookshop(f, target, "db:check", "bookshopSource", {"--json"});
+  CHECK(report.exitCode == 14);
+  const auto json = nlohmann::json::parse(report.out);
+  CHECK(json["match"] == false);
+  CHECK(json["drift"] == 4);
+  REQUIRE(json["differences"].size() == 4);
+  CHECK(json["differences"][0]["kind"] == "extra-table");
+  CHECK(json["differences"][0]["object"].is_null());
+  CHECK(json["differences"][2]["kind"] == "missing-index");
+  CHECK(json["differences"][2]["table"] == "books");
+  CHECK(json["differences"][2]["object"] == "books_title_index");
+  CHECK(json["differences"][3]["expected"] == "integer");
+  CHECK(json["differences"][3]["actual"] == "bigint");
+  CHECK(json["differences"][3]["unverifiable"] == false);
+}
+
+// rawSql adds authors.legacy_code: listed as unverifiable, not drift. --models compares
+// with the models, which lack the composite index migration 003 made.
+void unverifiableAndModels(const Target& target) {
+  CliFixture f;
+  REQUIRE_OK(bookshop(f, target, "migrate", "bookshopRawSource"));
+  const auto raw = bookshop(f, target, "db:check", "bookshopRawSource");
+  INFO(describe(raw));
+  CHECK(raw.exitCode == 0);
+  CHECK(differenceLines(raw.out) == std::vector<std::string>{
+                              "extra column authors.legacy_code (varchar(12), nullable) (unverifiable: a rawSql step "
+                              "changed table authors)",
+                              "unverifiable: migration '005-legacy-code' step 1 (rawSql) changes table authors",
+                          });
+  const auto json = nlohmann::json::parse(bookshop(f, target, "db:check", "bookshopRawSource", {"--json"}).out);
+  CHECK(json["drift"] == 0);
+  REQUIRE(json["unverifiable"].size() == 1);
+  CHECK(json["unverifiable"][0]["migration"] == "005-legacy-code");
+  CHECK(json["unverifiable"][0]["step"] == 1);
+  CHECK(json["unverifiable"][0]["tables"] == nlohmann::json::array({"authors"}));
+
+  const auto models = f.jsorm({"db:check", kBrownfield, "bookshopSource", "bookshopModels", "--models", "--url",
+                               target.url});
+  INFO(describe(models));
+  CHECK(models.exitCode == 14);
+  CHECK(differenceLines(models.out) == std::vector<std::string>{
+                                 "extra column authors.legacy_code (varchar(12), nullable)",
+                                 "extra index books_author_id_title_index on books (author_id, title)",
+                             });
+  CHECK(contains(models.out, "has drifted from the 4 models: 2 differences."));
+}
+}  // namespace
+
+TEST_CASE("db:check names each change made by hand on SQLite") {
+  CliFixture holder;
+  const std::string url = "sqlite:" + holder.dir.file("check.db");
+  { auto created = jsorm::connect(url); }
+  auto db = jsorm::connect(url);
+  driftByHand({url, *db, Database::Sqlite});
+}
+
+TEST_CASE("db:check reports rawSql as unverifiable and --models compares with the models on SQLite") {
+  CliFixture holder;
+  const std::string url = "sqlite:" + holder.dir.file("raw.db");
+  { auto created = jsorm::connect(url); }
+  auto db = jsorm::connect(url);
+  unverifiableAndModels({url, *db, Database::Sqlite});
+}
+
+TEST_CASE("db:check usage errors", "") {
+  CliFixture f;
+  CHECK_ONE_ERROR_LINE(f.jsorm({"db:check", kBrownfield, "bookshopSource", "--models"}), 2);
+  CHECK_ONE_ERROR_LINE(f.jsorm({"db:check", kBrownfield, "bookshopSource", "bookshopModels"}), 2);
+}
+
+TEST_CASE("db:check names each change made by hand on PostgreSQL", "[pg]") {
+  ScratchDatabase pg;
+  driftByHand({pg.url(), pg.db(), Database::Postgres});
+}
+
+TEST_CASE("db:check reports rawSql as unverifiable and --models compares with the models on PostgreSQL", "[pg]") {
+  ScratchDatabase pg;
+  unverifiableAndModels({pg.url(), pg.db(), Database::Postgres});
+}
+
+TEST_CASE("db:check names each change made by hand on MariaDB", "[mysql]") {
+  MysqlScratchDatabase my;
+  driftByHand({my.url(), my.db(), Database::Mariadb});
+}
+
+TEST_CASE("db:check reports rawSql as unverifiable and --models compares with the models on MariaDB", "[mysql]") {
+  MysqlScratchDatabase my;
+  unverifiableAndModels({my.url(), my.db(), Database::Mariadb});
+}
