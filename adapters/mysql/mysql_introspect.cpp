@@ -28,27 +28,18 @@ std::string withoutDisplayWidth(const std::string& rawType) {
   return std::regex_replace(normal, width, "$1", std::regex_constants::format_first_only);
 }
 
-ColumnSnapshot* columnOf(std::map<std::string, TableSnapshot>& tables, const std::string& table, const std::string& column) {
-  auto found = tables.find(table);
-  if (found == tables.end()) return nullptr;
-  for (auto& c : found->second.columns) {
-    if (c.name == column) return &c;
-  }
-  return nullptr;
-}
 }  // namespace
 
 SchemaSnapshot MysqlConnection::introspect() {
-  std::map<std::string, TableSnapshot> tables;
-  for (const auto& name : this->tables()) tables[name].name = name;
+  IntrospectedSchema live(this->tables());
 
   for (const auto& row : query("SELECT table_name, column_name, column_type, is_nullable, column_default, extra "
                                "FROM information_schema.columns WHERE table_schema = DATABASE() "
                                "ORDER BY table_name, ordinal_position",
                                {})
                              .rows) {
-    auto found = tables.find(text(row[0]));
-    if (found == tables.end()) continue;
+    auto* table = live.table(text(row[0]));
+    if (!table) continue;
     ColumnSnapshot column;
     column.name = text(row[1]);
     describeRawType(column, withoutDisplayWidth(text(row[2])));
@@ -64,7 +55,7 @@ SchemaSnapshot MysqlConnection::introspect() {
     const std::string defaultSql = isNull(row[4]) ? "" : text(row[4]);
     const bool generatedKey = text(row[5]).find("auto_increment") != std::string::npos;
     column.defaultSql = defaultSql == "NULL" || generatedKey ? "" : defaultSql;
-    found->second.columns.push_back(std::move(column));
+    table->columns.push_back(std::move(column));
   }
 
   // MariaDB's JSON is LONGTEXT with a json_valid check named after the column; MySQL's is a
@@ -80,7 +71,7 @@ SchemaSnapshot MysqlConnection::introspect() {
       if (!std::regex_match(clause, match, jsonCheck)) continue;
       std::string name = match[1];
       for (std::size_t at = name.find("``"); at != std::string::npos; at = name.find("``", at + 1)) name.erase(at, 1);
-      if (auto* column = columnOf(tables, text(row[0]), name); column && column->type == FieldType::Text) {
+      if (auto* column = live.column(text(row[0]), name); column && column->type == FieldType::Text) {
         column->type = FieldType::Json;
       }
     }
@@ -100,7 +91,7 @@ SchemaSnapshot MysqlConnection::introspect() {
   for (const auto& [key, parts] : keys) {
     if (parts.size() != 1) continue;
     constraintOf[{key.first, text(parts[0][2])}] = key.second;
-    if (auto* column = columnOf(tables, key.first, text(parts[0][2]))) {
+    if (auto* column = live.column(key.first, text(parts[0][2]))) {
       column->references = ForeignKey{text(parts[0][3]), text(parts[0][4])};
     }
   }
@@ -109,14 +100,14 @@ SchemaSnapshot MysqlConnection::introspect() {
                                "WHERE table_schema = DATABASE() ORDER BY table_name, index_name, seq_in_index",
                                {})
                              .rows) {
-    auto found = tables.find(text(row[0]));
-    if (found == tables.end()) continue;
+    auto* table = live.table(text(row[0]));
+    if (!table) continue;
     const std::string index = text(row[1]);
     if (index == "PRIMARY") {
-      if (auto* column = columnOf(tables, text(row[0]), text(row[3]))) column->primary = true;
+      if (auto* column = live.column(text(row[0]), text(row[3]))) column->primary = true;
       continue;
     }
-    auto& list = found->second.indexes;
+    auto& list = table->indexes;
     if (list.empty() || list.back().name != index) list.push_back({index, {}, text(row[2]) == "0"});
     // An expression part (MySQL 8 functional index) has no column name.
     list.back().columns.push_back(isNull(row[3]) ? "(expression)" : text(row[3]));
@@ -125,7 +116,7 @@ SchemaSnapshot MysqlConnection::introspect() {
   // InnoDB needs an index on a foreign key's column and makes one when there is none, named
   // after the constraint or, unnamed, the column. Nobody asked for it (like the primary key's,
   // it comes with the constraint), so it is left out, and db:check does not call it drift.
-  for (auto& [name, table] : tables) {
+  for (auto& [name, table] : live.tables()) {
     std::erase_if(table.indexes, [&, &tableName = name](const IndexSnapshot& index) {
       if (index.unique || index.columns.size() != 1) return false;
       const auto constraint = constraintOf.find({tableName, index.columns[0]});
@@ -133,10 +124,7 @@ SchemaSnapshot MysqlConnection::introspect() {
     });
   }
 
-  SchemaSnapshot schema;
-  for (auto& [name, table] : tables) schema.tables.push_back(std::move(table));
-  finishIntrospection(schema);
-  return schema;
+  return std::move(live).finish();
 }
 
 }  // namespace jsorm::mysql

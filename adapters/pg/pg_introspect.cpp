@@ -12,24 +12,15 @@ namespace {
 std::string text(const Value& v) { return std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : ""; }
 bool flag(const Value& v) { return std::holds_alternative<bool>(v) && std::get<bool>(v); }
 
-// The tables of the current schema, partitioned parents included, partitions themselves not.
+// The tables of the current schema, as tables() lists them.
 constexpr const char* kInSchema =
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
+    " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')";
 
-ColumnSnapshot* columnOf(std::map<std::string, TableSnapshot>& tables, const std::string& table, const std::string& column) {
-  auto found = tables.find(table);
-  if (found == tables.end()) return nullptr;
-  for (auto& c : found->second.columns) {
-    if (c.name == column) return &c;
-  }
-  return nullptr;
-}
 }  // namespace
 
 SchemaSnapshot PgConnection::introspect() {
-  std::map<std::string, TableSnapshot> tables;
-  for (const auto& name : this->tables()) tables[name].name = name;
+  IntrospectedSchema live(this->tables());
 
   // format_type spells the type as PostgreSQL prints it: "character varying(40)",
   // "numeric(12,2)", "timestamp without time zone".
@@ -40,14 +31,14 @@ SchemaSnapshot PgConnection::introspect() {
       "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum") +
       kInSchema + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum";
   for (const auto& row : query(columns, {}).rows) {
-    auto found = tables.find(text(row[0]));
-    if (found == tables.end()) continue;
+    auto* table = live.table(text(row[0]));
+    if (!table) continue;
     ColumnSnapshot column;
     column.name = text(row[1]);
     describeRawType(column, text(row[2]));
     column.nullable = !flag(row[3]);
     column.defaultSql = flag(row[5]) ? "" : text(row[4]);
-    found->second.columns.push_back(std::move(column));
+    table->columns.push_back(std::move(column));
   }
 
   const std::string keys = std::string(
@@ -56,7 +47,7 @@ SchemaSnapshot PgConnection::introspect() {
       "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)") +
       kInSchema + " AND i.indisprimary";
   for (const auto& row : query(keys, {}).rows) {
-    if (auto* column = columnOf(tables, text(row[0]), text(row[1]))) {
+    if (auto* column = live.column(text(row[0]), text(row[1]))) {
       column->primary = true;
       // A serial key's sequence default is the key being generated, as an identity's is.
       if (column->defaultSql.rfind("nextval(", 0) == 0) column->defaultSql.clear();
@@ -71,7 +62,7 @@ SchemaSnapshot PgConnection::introspect() {
       "JOIN pg_catalog.pg_attribute ta ON ta.attrelid = k.confrelid AND ta.attnum = k.confkey[1]") +
       kInSchema + " AND k.contype = 'f' AND cardinality(k.conkey) = 1";
   for (const auto& row : query(references, {}).rows) {
-    if (auto* column = columnOf(tables, text(row[0]), text(row[1]))) {
+    if (auto* column = live.column(text(row[0]), text(row[1]))) {
       column->references = ForeignKey{text(row[2]), text(row[3])};
     }
   }
@@ -85,17 +76,14 @@ SchemaSnapshot PgConnection::introspect() {
       "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0") +
       kInSchema + " AND NOT i.indisprimary AND k.position <= i.indnkeyatts ORDER BY c.relname, x.relname, k.position";
   for (const auto& row : query(indexes, {}).rows) {
-    auto found = tables.find(text(row[0]));
-    if (found == tables.end()) continue;
-    auto& list = found->second.indexes;
+    auto* table = live.table(text(row[0]));
+    if (!table) continue;
+    auto& list = table->indexes;
     if (list.empty() || list.back().name != text(row[1])) list.push_back({text(row[1]), {}, flag(row[2])});
     list.back().columns.push_back(text(row[3]));
   }
 
-  SchemaSnapshot schema;
-  for (auto& [name, table] : tables) schema.tables.push_back(std::move(table));
-  finishIntrospection(schema);
-  return schema;
+  return std::move(live).finish();
 }
 
 }  // namespace jsorm::pg

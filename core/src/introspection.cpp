@@ -47,8 +47,8 @@ RawType splitRawType(std::string_view rawType) {
       int value = 0;
       const auto part = inside.substr(start, comma - start);
       // Only numbers are arguments; enum('a','b') and the like keep none.
-      if (std::from_chars(part.data(), part.data() + part.size(), value).ptr == part.data() + part.size() &&
-          !part.empty()) {
+      const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
+      if (!part.empty() && error == std::errc() && end == part.data() + part.size()) {
         out.arguments.push_back(value);
       }
       start = comma + 1;
@@ -110,6 +110,31 @@ void finishIntrospection(SchemaSnapshot& schema) {
       }
     }
   }
+}
+
+IntrospectedSchema::IntrospectedSchema(const std::vector<std::string>& tables) {
+  for (const auto& name : tables) tables_[name].name = name;
+}
+
+TableSnapshot* IntrospectedSchema::table(const std::string& name) {
+  const auto found = tables_.find(name);
+  return found == tables_.end() ? nullptr : &found->second;
+}
+
+ColumnSnapshot* IntrospectedSchema::column(const std::string& table, const std::string& name) {
+  auto* found = this->table(table);
+  if (!found) return nullptr;
+  for (auto& c : found->columns) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+SchemaSnapshot IntrospectedSchema::finish() && {
+  SchemaSnapshot schema;
+  for (auto& [name, table] : tables_) schema.tables.push_back(std::move(table));
+  finishIntrospection(schema);
+  return schema;
 }
 
 JSORM_NAMESPACE_END

@@ -5,6 +5,7 @@
 #include <jsorm/api.hpp>
 #include <jsorm/snapshot.hpp>
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,5 +37,24 @@ JSORM_API void describeRawType(ColumnSnapshot& column, std::string_view rawType)
 /// Sorts tables and each table's indexes by name, and marks a column unique or index when
 /// a single-column unique or non-unique index covers exactly it.
 JSORM_API void finishIntrospection(SchemaSnapshot& schema);
+
+/// A live schema being filled in from catalog rows that name their table and column.
+class JSORM_API IntrospectedSchema {
+ public:
+  /// Starts with these tables, empty; rows naming any other table are ignored.
+  explicit IntrospectedSchema(const std::vector<std::string>& tables);
+
+  /// The table, or null when it is not one of the tables given.
+  TableSnapshot* table(const std::string& name);
+  /// The column, or null when its table or the column is unknown.
+  ColumnSnapshot* column(const std::string& table, const std::string& name);
+  std::map<std::string, TableSnapshot>& tables() noexcept { return tables_; }
+
+  /// The snapshot, finished by finishIntrospection.
+  SchemaSnapshot finish() &&;
+
+ private:
+  std::map<std::string, TableSnapshot> tables_;
+};
 
 JSORM_NAMESPACE_END
