@@ -269,3 +269,23 @@ TEST_CASE("introspect on MariaDB drops integer display widths, reads a json_vali
   CHECK_FALSE(pets->column("owner_id")->index);
   CHECK(pets->column("keeper_id")->index);
 }
+
+TEST_CASE("introspect reads tables, columns and indexes whose names need quoting") {
+  TestDatabase db;
+  const Dialect& d = db.db().dialect();
+  const std::string table = "we\"ird'Tab`le";
+  const std::string column = "col umn'\"`";
+  db.db().execute(fmt::format("CREATE TABLE {} ({} INTEGER NOT NULL, {} VARCHAR(20))", d.quoteIdentifier(table),
+                              d.quoteIdentifier(column), d.quoteIdentifier("plain")));
+  db.db().execute(fmt::format("CREATE UNIQUE INDEX {} ON {} ({})", d.quoteIdentifier("ix 'odd\""),
+                              d.quoteIdentifier(table), d.quoteIdentifier(column)));
+  const auto live = db.db().introspect();
+  REQUIRE(live.tables.size() == 1);
+  const auto& t = live.tables[0];
+  CHECK(t.name == table);
+  REQUIRE(t.columns.size() == 2);
+  CHECK(t.columns[0].name == column);
+  CHECK(t.columns[0].unique);
+  CHECK_FALSE(t.columns[0].nullable);
+  CHECK(describe(t.indexes) == std::vector<std::string>{"ix 'odd\" (col umn'\"`) unique"});
+}
