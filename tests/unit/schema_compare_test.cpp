@@ -178,17 +178,6 @@ TEST_CASE("indexes match by columns and uniqueness, whatever their names") {
                                  "extra index title_idx on books (title) unique"});
 }
 
-TEST_CASE("on MariaDB the index InnoDB makes for a foreign key is no drift") {
-  SchemaSnapshot live = livePostgres();
-  // Types as the dialect renders them: this test is about the index alone.
-  for (auto& table : live.tables) {
-    for (auto& column : table.columns) column.rawType.clear();
-  }
-  tableIn(live, "books").indexes.push_back({"books_ibfk_1", {"author_id"}, false});
-  CHECK(compareSchemas(snapshotOf({Author, Book}), live, mysqlDialect()).empty());
-  CHECK(compareSchemas(snapshotOf({Author, Book}), live, postgresDialect()).size() == 1);
-}
-
 TEST_CASE("normalizedColumnType gives one spelling per meaning for each database") {
   const Dialect& pg = postgresDialect();
   CHECK(normalizedColumnType(pg, "character varying(255)") == normalizedColumnType(pg, "VARCHAR(255)"));
