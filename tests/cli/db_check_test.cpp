@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 using namespace jsorm::cli_test;
 
 namespace {
@@ -118,6 +120,24 @@ TEST_CASE("db:check reports rawSql as unverifiable and --models compares with th
   { auto created = jsorm::connect(url); }
   auto db = jsorm::connect(url);
   unverifiableAndModels({url, *db, Database::Sqlite});
+}
+
+TEST_CASE("db:check --models with a jsorm.toml takes its migration and generate sources") {
+  CliFixture f;
+  const std::string url = "sqlite:" + f.dir.file("toml.db");
+  std::ofstream(f.dir.file("jsorm.toml")) << "[migrationSources.shop]\nmodule = \"" << kBrownfield
+                                          << "\"\nexport = \"bookshopSource\"\nurl = \"" << url
+                                          << "\"\n\n[generateSources.shop]\nmodule = \"" << kBrownfield
+                                          << "\"\nexport = \"bookshopModels\"\n";
+  REQUIRE_OK(f.jsorm({"migrate"}));
+  REQUIRE_OK(f.jsorm({"db:check"}));
+  const auto models = f.jsorm({"db:check", "--models", "--json"});
+  INFO(describe(models));
+  CHECK(models.exitCode == 14);
+  const auto json = nlohmann::json::parse(models.out);
+  CHECK(json["against"] == "models");
+  REQUIRE(json["differences"].size() == 1);
+  CHECK(json["differences"][0]["message"] == "extra index books_author_id_title_index on books (author_id, title)");
 }
 
 TEST_CASE("db:check usage errors", "") {
