@@ -4,6 +4,8 @@
 #include <jsorm/introspection.hpp>
 #include <jsorm/schema_compare.hpp>
 
+#include "generator_code.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -91,20 +93,9 @@ std::string normalizedColumnType(const Dialect& dialect, std::string_view type) 
 namespace {
 using K = SchemaDifferenceKind;
 
-ColumnDef definitionOf(const ColumnSnapshot& column) {
-  FieldSpec field;
-  field.type = column.type;
-  field.length = column.length;
-  field.precision = column.precision;
-  field.scale = column.scale;
-  field.primary = column.primary;
-  field.optional = column.nullable;
-  return {column.name, field, column.references};
-}
-
 std::string typeOf(const Dialect& dialect, const ColumnSnapshot& column) {
   // A live column has the type the database reports; an expected one, the type jsorm renders.
-  return normalizedColumnType(dialect, column.rawType.empty() ? dialect.columnType(definitionOf(column)) : column.rawType);
+  return normalizedColumnType(dialect, column.rawType.empty() ? dialect.columnType(detail::columnDef(column)) : column.rawType);
 }
 
 std::string summaryOf(const Dialect& dialect, const ColumnSnapshot& column) {

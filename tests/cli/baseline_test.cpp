@@ -95,19 +95,13 @@ void refuseIncompleteScript(const Target& target) {
 }  // namespace
 
 TEST_CASE("migrate:baseline adopts a database built by a SQL script on SQLite") {
-  CliFixture holder;
-  const std::string url = "sqlite:" + holder.dir.file("script.db");
-  { auto created = jsorm::connect(url); }
-  auto db = jsorm::connect(url);
-  adoptScriptDatabase({url, *db, Database::Sqlite});
+  SqliteDatabase sqlite;
+  adoptScriptDatabase(sqlite.target());
 }
 
 TEST_CASE("migrate:baseline refuses a script missing a column, naming it, on SQLite") {
-  CliFixture holder;
-  const std::string url = "sqlite:" + holder.dir.file("short.db");
-  { auto created = jsorm::connect(url); }
-  auto db = jsorm::connect(url);
-  refuseIncompleteScript({url, *db, Database::Sqlite});
+  SqliteDatabase sqlite;
+  refuseIncompleteScript(sqlite.target());
 }
 
 TEST_CASE("migrate:baseline adopts a database built by a SQL script on PostgreSQL", "[pg]") {

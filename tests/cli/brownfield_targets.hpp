@@ -6,6 +6,7 @@
 #include "cli_fixture.hpp"
 
 #include <jsorm/adapter.hpp>
+#include <jsorm/runtime.hpp>
 
 #include <fmt/format.h>
 
@@ -26,6 +27,15 @@ struct Target {
   void run(const std::vector<std::string>& statements) const {
     for (const auto& sql : statements) db.execute(sql);
   }
+};
+
+/// A SQLite file of its own, with a connection the test holds while jsorm changes it.
+struct SqliteDatabase {
+  test::TempDir dir;
+  std::string url = "sqlite:" + dir.file("shop.db");
+  std::shared_ptr<jsorm::Connection> db = jsorm::connect(url);
+
+  Target target() { return {url, *db, Database::Sqlite}; }
 };
 
 /// A run's output as lines.

@@ -107,19 +107,13 @@ void unverifiableAndModels(const Target& target) {
 }  // namespace
 
 TEST_CASE("db:check names each change made by hand on SQLite") {
-  CliFixture holder;
-  const std::string url = "sqlite:" + holder.dir.file("check.db");
-  { auto created = jsorm::connect(url); }
-  auto db = jsorm::connect(url);
-  driftByHand({url, *db, Database::Sqlite});
+  SqliteDatabase sqlite;
+  driftByHand(sqlite.target());
 }
 
 TEST_CASE("db:check reports rawSql as unverifiable and --models compares with the models on SQLite") {
-  CliFixture holder;
-  const std::string url = "sqlite:" + holder.dir.file("raw.db");
-  { auto created = jsorm::connect(url); }
-  auto db = jsorm::connect(url);
-  unverifiableAndModels({url, *db, Database::Sqlite});
+  SqliteDatabase sqlite;
+  unverifiableAndModels(sqlite.target());
 }
 
 TEST_CASE("db:check --models with a jsorm.toml takes its migration and generate sources") {

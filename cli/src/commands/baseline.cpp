@@ -44,11 +44,9 @@ int runBaseline(Invocation& invocation) {
   } catch (const BaselineRefused& refused) {
     Output& out = invocation.out;
     for (const auto& line : refused.report.lines()) out.result(line);
-    out.error(fmt::format("refusing to baseline to '{}': the schema of {} lacks what those migrations create ({} "
-                          "difference{}, listed above; first: {}); complete the schema, or pass --force to record "
-                          "them anyway",
-                          name, session.connection().target(), refused.report.drift(),
-                          refused.report.drift() == 1 ? "" : "s",
+    out.error(fmt::format("refusing to baseline to '{}': the schema of {} lacks what those migrations create ({}, "
+                          "listed above; first: {}); complete the schema, or pass --force to record them anyway",
+                          name, session.connection().target(), plural(refused.report.drift(), "difference"),
                           std::find_if(refused.report.differences.begin(), refused.report.differences.end(),
                                        [](const auto& d) { return !d.unverifiable; })
                               ->describe()));

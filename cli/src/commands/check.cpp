@@ -2,6 +2,7 @@
 // models) say it should be; exit 14 on drift, each difference on its own line.
 
 #include "../exit_codes.hpp"
+#include "../run_session.hpp"
 #include "../schema_drift.hpp"
 #include "../source_loader.hpp"
 
@@ -85,12 +86,11 @@ int runCheck(Invocation& invocation) {
   }
   Output& out = invocation.out;
   for (const auto& line : report.lines()) out.result(line);
-  const std::string what = models ? fmt::format("the {} model{}", compared, compared == 1 ? "" : "s")
-                                  : fmt::format("the {} applied migration{}", compared, compared == 1 ? "" : "s");
+  const std::string what = "the " + plural(compared, models ? "model" : "applied migration");
   out.line(match ? fmt::format("The schema of {} matches {}{}.", connection->target(), what,
                                report.unverifiable.empty() ? "" : " (except what the unverifiable steps changed)")
-                 : fmt::format("The schema of {} has drifted from {}: {} difference{}.", connection->target(), what,
-                               report.drift(), report.drift() == 1 ? "" : "s"));
+                 : fmt::format("The schema of {} has drifted from {}: {}.", connection->target(), what,
+                               plural(report.drift(), "difference")));
   return match ? kOk : kSchemaDrift;
 }
 }  // namespace
