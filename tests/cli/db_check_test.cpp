@@ -134,6 +134,26 @@ TEST_CASE("db:check --models with a jsorm.toml takes its migration and generate 
   CHECK(json["differences"][0]["message"] == "extra index books_author_id_title_index on books (author_id, title)");
 }
 
+TEST_CASE("db:check replays an edited migration as the source has it now, and says so") {
+  CliFixture f;
+  const std::string v1 = kFixtureDir + "/libfixture_history_v1.so";
+  const std::string edited = kFixtureDir + "/libfixture_history_v2_edit.so";
+  REQUIRE_OK(f.jsorm({"migrate", v1, "historySource"}));
+  const auto r = f.jsorm({"db:check", edited, "historySource"});
+  INFO(describe(r));
+  CHECK(r.exitCode == 14);
+  CHECK(differenceLines(r.out) ==
+        std::vector<std::string>{
+            "column-type of users.email: expected varchar(200), found varchar(80)",
+            "missing column users.bio (text, nullable)",
+            "missing index users_nickname_email_index on users (nickname, email)",
+            "extra index users_nickname_index on users (nickname)",
+            "note: migration 'create-users' changed since it was applied: replayed as the source has it now",
+            "note: migration 'add-nickname' changed since it was applied: replayed as the source has it now",
+        });
+  REQUIRE_OK(f.jsorm({"db:check", v1, "historySource"}));
+}
+
 TEST_CASE("db:check usage errors", "") {
   CliFixture f;
   CHECK_ONE_ERROR_LINE(f.jsorm({"db:check", kBrownfield, "bookshopSource", "--models"}), 2);
@@ -148,6 +168,32 @@ TEST_CASE("db:check names each change made by hand on PostgreSQL", "[pg]") {
 TEST_CASE("db:check reports rawSql as unverifiable and --models compares with the models on PostgreSQL", "[pg]") {
   ScratchDatabase pg;
   unverifiableAndModels({pg.url(), pg.db(), Database::Postgres});
+}
+
+TEST_CASE("db:check and migrate:baseline look only at the schema= schema on PostgreSQL", "[pg]") {
+  CliFixture f;
+  ScratchDatabase pg;
+  // A bookshop migrated into public, and one to adopt in schema shop_b.
+  const std::string publicUrl = pg.url();
+  const std::string shopUrl = pg.url() + "?schema=shop_b";
+  REQUIRE_OK(f.jsorm({"migrate", kBrownfield, "bookshopSource", "--url", publicUrl}));
+  pg.db().execute("CREATE SCHEMA shop_b");
+  pg.db().execute("SET search_path TO shop_b");
+  Target shop{shopUrl, pg.db(), Database::Postgres};
+  shop.run(bookshopScript(Database::Postgres));
+  pg.db().execute("SET search_path TO public");
+
+  const auto baseline = bookshop(f, shop, "migrate:baseline", "bookshopSource", {"--to", "003-add-isbn"});
+  INFO(describe(baseline));
+  REQUIRE(baseline.exitCode == 0);
+  REQUIRE_OK(bookshop(f, shop, "migrate", "bookshopSource"));
+  REQUIRE_OK(bookshop(f, shop, "db:check", "bookshopSource"));
+  // A change in public is no drift of shop_b, and the reverse.
+  pg.db().execute("ALTER TABLE public.authors ADD COLUMN nickname text");
+  REQUIRE_OK(bookshop(f, shop, "db:check", "bookshopSource"));
+  const auto inPublic = f.jsorm({"db:check", kBrownfield, "bookshopSource", "--url", publicUrl});
+  CHECK(inPublic.exitCode == 14);
+  CHECK(differenceLines(inPublic.out) == std::vector<std::string>{"extra column authors.nickname (text, nullable)"});
 }
 
 TEST_CASE("db:check names each change made by hand on MariaDB", "[mysql]") {

@@ -22,8 +22,12 @@ std::vector<Migration> appliedMigrations(Connection& connection, const OpenedSou
   std::vector<Migration> applied;
   for (const auto& status : runner.status()) {
     switch (status.state) {
-      case MigrationState::Applied:
-      case MigrationState::Changed: applied.push_back(*byName.at(status.name)); break;
+      case MigrationState::Applied: applied.push_back(*byName.at(status.name)); break;
+      case MigrationState::Changed:
+        applied.push_back(*byName.at(status.name));
+        notes.push_back(fmt::format("migration '{}' changed since it was applied: replayed as the source has it now",
+                                    status.name));
+        break;
       case MigrationState::Partial:
         notes.push_back(fmt::format("migration '{}' is partial: what it created is not expected (finish it with "
                                     "migrate, or undo it with migrate:down)",
