@@ -142,8 +142,11 @@ class Replay {
                    [&](const step::RawSql& op) {
                      RawSqlTables changed = tablesChangedBy(op.up, schema());
                      if (!changed.changesSchema) return;  // data only: the schema stays as it was
-                     if (!changed.complete) changed.tables.clear();
-                     unverifiable_.push_back({migration, stepNumber, std::move(changed.tables), "rawSql"});
+                     // Tables it names stay listed even when it also changes something it does not name.
+                     std::string reason = changed.complete || changed.tables.empty()
+                                              ? "rawSql"
+                                              : "rawSql, also changing objects it does not name";
+                     unverifiable_.push_back({migration, stepNumber, std::move(changed.tables), std::move(reason)});
                    },
                },
                step.operation());

@@ -135,6 +135,17 @@ TEST_CASE("rawSql whose tables cannot be read is unverifiable without tables") {
   CHECK(replayed.unverifiable[0].describe() == "unverifiable: migration 'views' step 1 (rawSql)");
 }
 
+TEST_CASE("rawSql naming some of what it changes keeps those tables and says it changes more") {
+  const ReplayedSchema replayed = replayMigrations({
+      migration("mixed", {b.rawSql("CREATE VIEW v AS SELECT 1; DROP TABLE old_things")}),
+  });
+  REQUIRE(replayed.unverifiable.size() == 1);
+  CHECK(replayed.unverifiable[0].tables == std::vector<std::string>{"old_things"});
+  CHECK(replayed.unverifiable[0].describe() ==
+        "unverifiable: migration 'mixed' step 1 (rawSql, also changing objects it does not name) changes table "
+        "old_things");
+}
+
 TEST_CASE("tablesChangedBy reads the tables of DDL in each database's spelling") {
   SchemaSnapshot known;
   known.tables.push_back({"users", {}, {{"users_name_index", {"name"}, false}}, "", ""});
