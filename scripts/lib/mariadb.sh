@@ -183,7 +183,9 @@ release_dir() {
 # Makes node directory $1 with an empty datadir, for the server user.
 make_node() {
   local nd=$1
-  mkdir -p -- "$nd/data"
+  # Its own temporary folder: the server's implicit temporary tables (information_schema
+  # queries) must not share /tmp with whatever else cleans it.
+  mkdir -p -- "$nd/data" "$nd/tmp"
   NODES+=("$nd")
   [[ $EUID -ne 0 ]] || chown -R mysql: "$nd"
 }
@@ -210,8 +212,8 @@ launch_server() {
   touch "$nd/server.log"
   [[ $EUID -ne 0 ]] || { chown mysql: "$nd" "$nd/server.log"; user_option=(--user=mysql); }
   mariadbd --no-defaults --datadir="$nd/data" "${user_option[@]}" --port="$port" --bind-address=127.0.0.1 \
-    --socket="$nd/sock" --pid-file="$nd/pid" --log-error="$nd/server.log" "${MARIADB_TEST_OPTIONS[@]}" "$@" \
-    </dev/null >>"$nd/server.log" 2>&1 &
+    --socket="$nd/sock" --pid-file="$nd/pid" --log-error="$nd/server.log" --tmpdir="$nd/tmp" \
+    "${MARIADB_TEST_OPTIONS[@]}" "$@" </dev/null >>"$nd/server.log" 2>&1 &
   LAUNCHED+=("$!:$nd")
 }
 

@@ -257,7 +257,7 @@ TEST_CASE("a migration failing on one target: the rest finish with --continue-on
   }
 }
 
-TEST_CASE("--canary 3: a migration failing on a canary leaves every other target untouched", "[fleet]") {
+TEST_CASE("a fleet with --canary 3: a migration failing on a canary leaves every other target untouched", "[fleet]") {
   FleetFixture f;
   std::vector<std::string> lines;
   for (int i = 0; i < 10; ++i) lines.push_back("sqlite:" + f.sqlite(i));
@@ -310,7 +310,7 @@ TEST_CASE("two fleets racing on overlapping targets apply each migration once pe
   }
 }
 
-TEST_CASE("--shard 1/3, 2/3 and 3/3 run at once cover every target exactly once", "[fleet]") {
+TEST_CASE("fleet shards 1/3, 2/3 and 3/3 run at once cover every target exactly once", "[fleet]") {
   FleetFixture f;
   std::vector<std::string> lines;
   for (int i = 0; i < 30; ++i) lines.push_back("sqlite:" + f.sqlite(i));
@@ -366,7 +366,7 @@ TEST_CASE("a shard is the same on every machine and in every jsorm version: FNV-
   for (int i = 0; i < 12; ++i) CHECK_FALSE(std::filesystem::exists(f.dir.file(fmt::format("t{}.db", i))));
 }
 
-TEST_CASE("--dry-run on a fleet changes nothing and reports each target's plan", "[fleet]") {
+TEST_CASE("a dry run on a fleet changes nothing and reports each target's plan", "[fleet]") {
   FleetFixture f;
   writeLines(f.targets, {"sqlite:" + f.sqlite(0), "sqlite:" + f.sqlite(1)});
   REQUIRE_OK(f.jsorm({"migrate", kFleetModule, "fleetSource", "--url", "sqlite:" + f.sqlite(1)}));
@@ -391,7 +391,7 @@ TEST_CASE("--dry-run on a fleet changes nothing and reports each target's plan",
   CHECK_FALSE(std::filesystem::exists(f.sqlite(0)));
 }
 
-TEST_CASE("--all-sources runs every migration source of jsorm.toml against its own url", "[fleet]") {
+TEST_CASE("a fleet over --all-sources runs every migration source of jsorm.toml against its own url", "[fleet]") {
   FleetFixture f;
   writeFile(f.dir.file("jsorm.toml"), fmt::format("[migrationSources.main]\nmodule = \"{0}\"\nexport = \"fleetSource\"\n"
                                                   "url = \"sqlite:one.db\"\n"
