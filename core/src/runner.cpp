@@ -415,9 +415,9 @@ RunResult Runner::migrateDown() {
   // A partial migration is the last thing that ran: undoing it is what down means.
   if (auto partial = undoPartial(); !partial.migrations.empty()) return partial;
   const auto applied = readApplied();
-  if (applied.empty()) return {};
   std::int64_t lastBatch = 0;
   for (const auto& row : applied) lastBatch = std::max(lastBatch, row.batch);
+  if (lastBatch == 0) return {};  // nothing, or only the baseline, which is never undone
   std::vector<AppliedMigration> batch;
   for (auto row = applied.rbegin(); row != applied.rend(); ++row) {
     if (row->batch == lastBatch) batch.push_back(*row);
@@ -429,7 +429,7 @@ RunResult Runner::rollback(std::optional<std::size_t> steps) {
   MigrationLock lock(connection_, source_.migrationTable, options_.lockTimeout);
   RunResult partial = undoPartial(steps);
   if (steps) *steps -= std::min(*steps, partial.migrations.size());
-  auto applied = appliedNewestFirst();
+  auto applied = undoableNewestFirst();
   if (steps && *steps < applied.size()) applied.resize(*steps);
   RunResult result = rollBack(applied);
   partial.migrations.insert(partial.migrations.end(), result.migrations.begin(), result.migrations.end());
@@ -447,6 +447,7 @@ RunResult Runner::rollbackTo(const std::string& name) {
                                            name));
   }
   applied.erase(target, applied.end());
+  std::erase_if(applied, [](const AppliedMigration& row) { return row.batch == 0; });  // the baseline floor
   // Partial migrations ran after every applied one.
   RunResult partial = undoPartial();
   RunResult result = rollBack(applied);
@@ -460,6 +461,14 @@ std::vector<AppliedMigration> Runner::appliedNewestFirst() {
   std::stable_sort(applied.begin(), applied.end(), [](const auto& a, const auto& b) {
     return a.batch != b.batch ? a.batch > b.batch : a.id > b.id;
   });
+  return applied;
+}
+
+std::vector<AppliedMigration> Runner::undoableNewestFirst() {
+  auto applied = appliedNewestFirst();
+  // Batch 0 is the baseline: schema jsorm found, not schema it made. Rolling it back would
+  // drop what another tool built, so it is the floor every rollback stops at.
+  std::erase_if(applied, [](const AppliedMigration& row) { return row.batch == 0; });
   return applied;
 }
 

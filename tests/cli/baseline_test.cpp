@@ -69,6 +69,19 @@ void adoptScriptDatabase(const Target& target) {
   const auto check = bookshop(f, target, "db:check", "bookshopSource");
   INFO(describe(check));
   CHECK(check.exitCode == 0);
+
+  // The baseline is the floor of every rollback: what the script built stays.
+  const auto rollback = bookshop(f, target, "db:rollback", "bookshopSource");
+  INFO(describe(rollback));
+  CHECK(rollback.exitCode == 0);
+  CHECK(contains(rollback.out, "Rolled back 1 migration."));
+  CHECK(tracked(target.db) == "001-create-authors@0/null 002-create-books@0/null 003-add-isbn@0/null");
+  const auto down = bookshop(f, target, "migrate:down", "bookshopSource");
+  INFO(describe(down));
+  CHECK(down.exitCode == 0);
+  CHECK(contains(down.out, "Nothing to roll back"));
+  CHECK(tracked(target.db) == "001-create-authors@0/null 002-create-books@0/null 003-add-isbn@0/null");
+  CHECK(bookshop(f, target, "db:check", "bookshopSource").exitCode == 0);
 }
 
 void refuseIncompleteScript(const Target& target) {

@@ -28,7 +28,7 @@ int runRollback(Invocation& invocation) {
          : session.runner().rollback(steps ? std::optional<std::size_t>(static_cast<std::size_t>(*steps)) : std::nullopt);
   if (result.migrations.empty()) {
     session.out().line(to ? fmt::format("Nothing to roll back: {} is the newest applied migration.", *to)
-                          : "Nothing to roll back: no migration is applied.");
+                          : "Nothing to roll back: no migration is applied (baselined ones are never rolled back).");
   } else {
     session.out().line(fmt::format("{} {}{}", session.dryRun() ? "Dry run: would roll back" : "Rolled back",
                                    plural(result.migrations.size(), "migration"),

@@ -77,7 +77,7 @@ int runMigrateDown(Invocation& invocation) {
   session.announce("Rolling back the last batch");
   const RunResult result = session.runner().migrateDown();
   if (result.migrations.empty()) {
-    session.out().line("Nothing to roll back: no migration is applied.");
+    session.out().line("Nothing to roll back: no migration is applied (baselined ones are never rolled back).");
   } else {
     // Batch 0: the partial migrations, which belong to no batch yet.
     const std::string what = result.batch == 0 ? "the journaled steps of " + plural(result.migrations.size(), "partial migration")

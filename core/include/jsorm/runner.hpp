@@ -144,6 +144,8 @@ class JSORM_API Runner {
   RunResult apply(std::size_t limit, bool fromScratch, std::size_t end);
   /// The applied migrations, newest first: by batch, then by the order they were applied in.
   std::vector<AppliedMigration> appliedNewestFirst();
+  /// The same without the baseline (batch 0): what a rollback may undo.
+  std::vector<AppliedMigration> undoableNewestFirst();
   /// The checksum of source_.migrations[index], from validation.
   const std::string& checksumAt(std::size_t index) const { return validated_.checksums[index]; }
   RunResult rollBack(const std::vector<AppliedMigration>& newestFirst);
