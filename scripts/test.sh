@@ -87,23 +87,52 @@ done
 # (JSORM_TEST_PROCESS_LOG, written by tests/support/process.cpp); then searches all three
 # for this run's secret, printing each line that holds it (the secret itself masked). A
 # leak fails the run even when every test passed.
+# Whether every test that failed in the last ctest run of build $1 failed only because
+# LeakSanitizer's stop-the-world tracer crashed at exit ("Tracer caught signal 11") after
+# the test body had passed. That is a known, unfixed flake of the sanitizer runtime under
+# load, not a finding: such tests, and only such, are run a second time.
+only_tracer_crashes() {
+  local temporary="$1/Testing/Temporary" name found=0
+  [ -s "$temporary/LastTestsFailed.log" ] || return 1
+  while IFS= read -r name; do
+    name=${name#*:}
+    awk -v header="Test: $name" '
+      index($0, header) && substr($0, index($0, header)) == header { inside = 1; next }
+      inside && /^Test time/ { exit }
+      inside && /Tracer caught signal/ { tracer = 1 }
+      inside && /All tests passed/ { passed = 1 }
+      END { exit !(tracer && passed) }' "$temporary/LastTest.log" || return 1
+    found=1
+  done <"$temporary/LastTestsFailed.log"
+  [ $found -eq 1 ]
+}
+
 run_suite() {
   local dir=$1
   shift
   local console="$dir/Testing/ctest-console.log" processes="$dir/Testing/process-output.log"
+  local first_log="$dir/Testing/Temporary/LastTest-first-run.log"
   mkdir -p "$dir/Testing"
-  rm -f "$console" "$processes"
+  rm -f "$console" "$processes" "$first_log"
   local rc=0
   JSORM_TEST_PROCESS_LOG="$processes" ctest --test-dir "$dir" --output-on-failure -j"${JOBS:-2}" "$@" 2>&1 |
     tee "$console" || rc=$?
+  if [ $rc -ne 0 ] && only_tracer_crashes "$dir"; then
+    echo "== LeakSanitizer's tracer crashed after these tests passed; running them once more:"
+    sed 's/^/   /' "$dir/Testing/Temporary/LastTestsFailed.log"
+    cp "$dir/Testing/Temporary/LastTest.log" "$first_log"
+    rc=0
+    JSORM_TEST_PROCESS_LOG="$processes" ctest --test-dir "$dir" --output-on-failure --rerun-failed 2>&1 |
+      tee -a "$console" || rc=$?
+  fi
   # The process log must exist, or the search below would pass without looking at anything.
   if [ "$filtered" -eq 0 ] && [ ! -s "$processes" ]; then
     echo "test: no process output was logged to $processes" >&2
     rc=1
   fi
   local leaked=0 hits
-  hits=$(grep -F -n -- "$JSORM_TEST_SECRET" "$console" "$dir/Testing/Temporary/LastTest.log" "$processes" \
-    2>/dev/null || true)
+  hits=$(grep -F -n -- "$JSORM_TEST_SECRET" "$console" "$dir/Testing/Temporary/LastTest.log" "$first_log" \
+    "$processes" 2>/dev/null || true)
   if [ -n "$hits" ]; then
     echo "test: a test password appears in the output (secret shown as <secret>):" >&2
     printf '%s\n' "${hits//$JSORM_TEST_SECRET/<secret>}" | head -n 20 >&2
