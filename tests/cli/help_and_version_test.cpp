@@ -9,7 +9,7 @@ TEST_CASE("jsorm --version prints the version and the plugin ABI") {
   const auto r = f.jsorm({"--version"});
   INFO(describe(r));
   CHECK(r.exitCode == 0);
-  CHECK(r.out == "jsorm 0.2.0 (plugin ABI 4)\n");
+  CHECK(r.out == "jsorm 0.3.0 (plugin ABI 5)\n");
   CHECK(r.err.empty());
 }
 

@@ -12,7 +12,7 @@ TEST_CASE("inspect lists every export of a module with its kind and the module's
   INFO(describe(r));
   REQUIRE(r.exitCode == 0);
   CHECK(r.err.empty());
-  CHECK(contains(r.out, kCases + ": built with jsorm 0.2.0 (ABI 4)"));
+  CHECK(contains(r.out, kCases + ": built with jsorm 0.3.0 (ABI 5)"));
   for (const char* source : {"goodSource", "failingSource", "duplicateSource", "noPrimaryKeySource", "badIndexSource",
                              "irreversibleSource", "unknownAdapterSource", "throwingSource", "manySource",
                              "awkwardNamesSource"}) {
@@ -44,7 +44,7 @@ TEST_CASE("inspect --json gives the module, its jsorm version, ABI and exports")
   nlohmann::json doc;
   REQUIRE_NOTHROW(doc = nlohmann::json::parse(r.out));
   CHECK(doc.at("module") == kExampleModule);
-  CHECK(doc.at("jsormVersion") == "0.2.0");
+  CHECK(doc.at("jsormVersion") == "0.3.0");
   CHECK(doc.at("abiVersion") == 4);
   const auto expected = nlohmann::json::parse(R"([
     {"name": "ormSource", "kind": "migration source"},
@@ -65,7 +65,7 @@ TEST_CASE("inspect of a module built for another ABI exits 4 naming both ABIs", 
   const auto r = f.jsorm({"inspect", kFixtureDir + "/libfixture_abi_mismatch.so"});
   CHECK_ONE_ERROR_LINE(r, 4);
   CHECK(contains(r.err, "ABI 999"));
-  CHECK(contains(r.err, "ABI 4"));
+  CHECK(contains(r.err, "ABI 5"));
   CHECK(contains(r.err, "rebuild"));
 }
 

@@ -232,7 +232,7 @@ TEST_CASE("inspect shows the build provenance jsorm_add_schema_module recorded")
   const auto text = f.jsorm({"inspect", kInspect});
   INFO(describe(text));
   REQUIRE(text.exitCode == 0);
-  CHECK(matches(text.out, "^" + kInspect + ": built with jsorm 0\\.2\\.0 \\(ABI 4\\)\n  provenance: revision " +
+  CHECK(matches(text.out, "^" + kInspect + ": built with jsorm 0\\.3\\.0 \\(ABI 5\\)\n  provenance: revision " +
                               revision + ", built " + builtAt + ", compiler " + JSORM_TEST_CXX_COMPILER + "\n"));
 
   const auto doc = parseJson(f.jsorm({"inspect", kInspect, "--json"}));
@@ -278,7 +278,7 @@ TEST_CASE("inspect of a module built without jsorm_add_schema_module says its pr
   const auto text = f.jsorm({"inspect", kUnrecorded});
   INFO(describe(text));
   REQUIRE(text.exitCode == 0);
-  CHECK(contains(text.out, kUnrecorded + ": built with jsorm 0.2.0 (ABI 4)\n  provenance: not recorded\n"));
+  CHECK(contains(text.out, kUnrecorded + ": built with jsorm 0.3.0 (ABI 5)\n  provenance: not recorded\n"));
   CHECK(contains(text.out, "seed-shelves"));
 
   const auto doc = parseJson(f.jsorm({"inspect", kUnrecorded, "--json"}));
@@ -292,7 +292,7 @@ TEST_CASE("inspect does not read a jsorm_module_provenance that is not text as t
   const auto r = f.jsorm({"inspect", odd, "librarySource"});
   INFO(describe(r));
   REQUIRE(r.exitCode == 0);
-  CHECK(contains(r.out, odd + ": built with jsorm 0.2.0 (ABI 4)\n  provenance: not recorded\n"));
+  CHECK(contains(r.out, odd + ": built with jsorm 0.3.0 (ABI 5)\n  provenance: not recorded\n"));
 }
 
 TEST_CASE("inspect refuses what is not a schema module, and extra arguments", "[bad-input]") {

@@ -61,7 +61,7 @@ step "move the prefix: it must run from anywhere without LD_LIBRARY_PATH"
 mkdir -p "$work/elsewhere"
 mv "$work/prefix" "$work/elsewhere/jsorm"
 jsorm="$work/elsewhere/jsorm/bin/jsorm"
-"$jsorm" --version | grep >/dev/null "jsorm 0.2.0 (plugin ABI 4)" || fail "jsorm --version from the moved prefix"
+"$jsorm" --version | grep >/dev/null "jsorm 0.3.0 (plugin ABI 5)" || fail "jsorm --version from the moved prefix"
 module="$work/example/libroles_users.so"
 "$jsorm" migrate "$module" ormSource --url "sqlite:$work/app.db"
 expect "applied migrations" "$(sqlite3 "$work/app.db" 'SELECT COUNT(*) FROM jsorm_migrations')" 2
@@ -98,7 +98,7 @@ step "the Debian package unpacks and runs"
 deb="$(ls "$work"/deb/*.deb)"
 dpkg-deb --field "$deb" Depends | grep >/dev/null libpq5 || fail "the .deb does not depend on libpq5"
 dpkg -x "$deb" "$work/root"
-"$work/root/usr/bin/jsorm" --version | grep >/dev/null "plugin ABI 4" || fail "jsorm --version from the unpacked .deb"
+"$work/root/usr/bin/jsorm" --version | grep >/dev/null "plugin ABI 5" || fail "jsorm --version from the unpacked .deb"
 "$work/root/usr/bin/jsorm" migrate "$module" ormSource --url "sqlite:$work/deb.db" >/dev/null
 expect "applied by the .deb's jsorm" "$(sqlite3 "$work/deb.db" 'SELECT COUNT(*) FROM jsorm_migrations')" 2
 

@@ -1,118 +1,15 @@
 #pragma once
-/// Using models without migrations: a Database handle over an adapter plugin's connection,
-/// with jsorm's JSON-first queries checked against the model before anything is sent.
+/// Using models without migrations: `jsorm::connect` loads an adapter plugin and returns a
+/// Database handle (database_handle.hpp) on its connection.
 
-#include <jsorm/adapter.hpp>
 #include <jsorm/api.hpp>
-#include <jsorm/error.hpp>
-#include <jsorm/model.hpp>
-#include <jsorm/query.hpp>
-#include <jsorm/row.hpp>
+#include <jsorm/database_handle.hpp>
 #include <jsorm/runtime_options.hpp>
 #include <jsorm/source.hpp>
 
-#include <nlohmann/json.hpp>
-
-#include <cstdint>
-#include <memory>
-#include <optional>
 #include <string>
-#include <type_traits>
-#include <utility>
-#include <vector>
 
 JSORM_NAMESPACE_BEGIN
-
-/// A connection plus model-checked queries. It owns a share of the connection that
-/// `jsorm::connect` opened: copies share the connection and its transaction, and
-/// `db->execute(sql)` reaches the raw Connection.
-///
-/// Queries are JSON objects, written as initializer lists or passed as nlohmann::json:
-/// `db.get(User, {{"where", {{"active", true}}}, {"orderBy", "name"}, {"limit", 10}})`.
-class JSORM_API Database {
- public:
-  using Query = nlohmann::json;
-
-  Database() = default;
-  explicit Database(std::shared_ptr<Connection> connection);
-
-  /// The raw connection: `db->execute(sql)`, `db->query(sql, params)`.
-  Connection* operator->() const { return &connection(); }
-  Connection& operator*() const { return connection(); }
-  /// Whether this handle holds a connection.
-  explicit operator bool() const noexcept { return connection_ != nullptr; }
-  /// The connection as a shared handle, for code that keeps it beyond this Database.
-  std::shared_ptr<Connection> shared() const noexcept { return connection_; }
-  operator std::shared_ptr<Connection>() const noexcept { return connection_; }
-
-  /// Rows matching `{select, where, orderBy, limit, offset}` (every key optional).
-  std::vector<Row> get(const Model& model, const Query& query = Query::object()) const;
-  /// The first matching row, if any.
-  std::optional<Row> first(const Model& model, const Query& query = Query::object()) const;
-  /// How many rows match `{where}`.
-  std::int64_t count(const Model& model, const Query& query = Query::object()) const;
-  /// Inserts one row and returns its primary key (null when the model has none).
-  nlohmann::json insert(const Model& model, const Query& row) const;
-  /// Inserts every row of an array in one transaction; returns their keys in order.
-  std::vector<nlohmann::json> insertMany(const Model& model, const Query& rows) const;
-  /// Applies `{set, where}`; returns the number of rows changed.
-  std::int64_t update(const Model& model, const Query& query) const;
-  /// Deletes the rows matching `{where}`; returns how many.
-  std::int64_t remove(const Model& model, const Query& query) const;
-
-  /// Runs `body(tx)` in a transaction: committed when it returns, rolled back when it
-  /// throws (the exception propagates). Nested calls use savepoints.
-  template <class Body>
-  decltype(auto) transaction(Body&& body) const;
-
-  /// The connection's dialect.
-  const Dialect& dialect() const;
-  /// The connection; throws ConnectionError when this handle holds none.
-  Connection& connection() const;
-
- private:
-  friend class TransactionScope;
-
-  ResultSet run(const BoundStatement& statement) const;
-  /// Runs an UPDATE or DELETE and returns how many rows it matched.
-  std::int64_t changedRows(const BoundStatement& statement) const;
-
-  std::shared_ptr<Connection> connection_;
-  std::shared_ptr<int> depth_ = std::make_shared<int>(0);
-};
-
-/// One level of transaction on a Database: BEGIN, or a SAVEPOINT when one is open already.
-/// Rolled back on destruction unless committed.
-class JSORM_API TransactionScope {
- public:
-  explicit TransactionScope(const Database& database);
-  ~TransactionScope();
-  TransactionScope(const TransactionScope&) = delete;
-  TransactionScope& operator=(const TransactionScope&) = delete;
-
-  /// The handle the transaction's body works through.
-  Database& handle() noexcept { return database_; }
-  void commit();
-
- private:
-  Database database_;
-  int level_;
-  bool done_ = false;
-};
-
-template <class Body>
-decltype(auto) Database::transaction(Body&& body) const {
-  TransactionScope scope(*this);
-  if constexpr (std::is_void_v<std::invoke_result_t<Body, Database&>>) {
-    std::forward<Body>(body)(scope.handle());
-    scope.commit();
-  } else {
-    auto result = std::forward<Body>(body)(scope.handle());
-    scope.commit();
-    return result;
-  }
-}
-
 /// Loads the adapter plugin a descriptor names and connects: `connect(pgAdapter({...}))`.
 JSORM_API Database connect(const AdapterDescriptor& adapter, const RuntimeOptions& options = {});
 /// Connects by URL alone: `connect("sqlite:app.db")`, `connect("postgres://...")`.

@@ -1,7 +1,5 @@
-#include <jsorm/adapter_plugin.hpp>
-#include <jsorm/database.hpp>
+#include <jsorm/database_handle.hpp>
 #include <jsorm/error.hpp>
-#include <jsorm/runtime.hpp>
 
 #include <fmt/format.h>
 
@@ -13,14 +11,15 @@ nlohmann::json keyOf(const Row& row, const std::string& field) {
 }
 
 std::string savepoint(int level) { return fmt::format("jsorm_savepoint_{}", level); }
-
-Database open(const ConnectionTarget& target, const RuntimeOptions& options) {
-  const auto plugin = AdapterPlugin::find(target.plugin, adapterSearchPath(options.adapterPath));
-  return Database(plugin.connect(target.config));
-}
 }  // namespace
 
 Database::Database(std::shared_ptr<Connection> connection) : connection_(std::move(connection)) {}
+
+Database Database::insideTransaction(std::shared_ptr<Connection> connection) {
+  Database database(std::move(connection));
+  *database.depth_ = 1;
+  return database;
+}
 
 Connection& Database::connection() const {
   if (!connection_) throw ConnectionError("this jsorm::Database holds no connection; get one from jsorm::connect(...)");
@@ -137,14 +136,6 @@ TransactionScope::~TransactionScope() {
     }
   } catch (...) {
   }
-}
-
-Database connect(const AdapterDescriptor& adapter, const RuntimeOptions& options) {
-  return open(resolveConnection(adapter, options.url), options);
-}
-
-Database connect(const std::string& url, const RuntimeOptions& options) {
-  return open(resolveConnection(AdapterDescriptor{}, url), options);
 }
 
 JSORM_NAMESPACE_END
