@@ -26,6 +26,8 @@ class PgConnection final : public Connection {
   void execute(std::string_view sql) override;
   void execute(std::string_view sql, const std::vector<Value>& params) override;
   ResultSet query(std::string_view sql, const std::vector<Value>& params) override;
+  /// Pipeline mode: one round trip for a run of statements (pg_pipeline.cpp).
+  void executeAll(const std::vector<BatchStatement>& statements) override;
 
   void begin() override;
   void commit() override;
@@ -53,6 +55,8 @@ class PgConnection final : public Connection {
   Result run(std::string_view sql, const std::vector<Value>* params);
   Result checked(pg_result* raw, std::string_view sql);
   void abandonCopy();
+  void runAlone(const std::vector<BatchStatement>& statements, std::size_t index);
+  void pipeline(const std::vector<BatchStatement>& statements, std::size_t from, std::size_t to);
   void enterSchema(const std::string& schema, bool readOnly);
   std::int64_t lockKey(const std::string& key) const;
 

@@ -4,6 +4,7 @@
 #include "checksum.hpp"
 #include "lock_wait.hpp"
 #include "runner_journal.hpp"
+#include "statement_queue.hpp"
 #include "step_journal.hpp"
 #include "tracking_table.hpp"
 
@@ -73,6 +74,34 @@ class SetWhileInScope {
   bool& flag_;
 };
 
+// Points the runner's queue at a transaction's own queue until the transaction ends.
+class QueueScope {
+ public:
+  QueueScope(detail::StatementQueue*& slot, detail::StatementQueue* queue) : slot_(slot), saved_(slot) { slot_ = queue; }
+  ~QueueScope() { slot_ = saved_; }
+  QueueScope(const QueueScope&) = delete;
+  QueueScope& operator=(const QueueScope&) = delete;
+
+ private:
+  detail::StatementQueue*& slot_;
+  detail::StatementQueue* saved_;
+};
+
+// Steps that are SQL and nothing else: their statements may wait in the queue. Any other
+// (a data step runs C++ against the connection) first sends what is queued.
+bool onlySql(const Step& step) {
+  return std::visit(
+      [](const auto& op) {
+        using T = std::decay_t<decltype(op)>;
+        return std::is_same_v<T, step::CreateTable> || std::is_same_v<T, step::DropTable> ||
+               std::is_same_v<T, step::RenameTable> || std::is_same_v<T, step::AddColumn> ||
+               std::is_same_v<T, step::DropColumn> || std::is_same_v<T, step::RenameColumn> ||
+               std::is_same_v<T, step::CreateIndex> || std::is_same_v<T, step::DropIndex> ||
+               std::is_same_v<T, step::RawSql>;
+      },
+      step.operation());
+}
+
 // Shows a bound statement on a dry run the way it would execute.
 std::string inlineParams(const Dialect& dialect, std::string sql, const std::vector<Value>& params) {
   for (std::size_t i = params.size(); i-- > 0;) {
@@ -111,16 +140,43 @@ Runner::Runner(Connection& connection, const MigrationSource& source, RunOptions
 
 void Runner::run(const std::string& sql) {
   options_.observer->statement(sql);
-  if (!options_.dryRun) connection_.execute(sql);
+  if (options_.dryRun) return;
+  if (queue_) queue_->add({.sql = sql});
+  else connection_.execute(sql);
+}
+
+void Runner::flushQueue() {
+  if (!queue_ || queue_->empty()) return;
+  const std::vector<detail::QueuedStatement> queued = queue_->take();
+  std::vector<BatchStatement> batch;
+  batch.reserve(queued.size());
+  for (const auto& q : queued) batch.push_back({q.kind, q.sql, q.params ? &*q.params : nullptr});
+  try {
+    connection_.executeAll(batch);
+  } catch (const StatementFailure& failure) {
+    const detail::QueuedStatement& failed = queued.at(failure.index());
+    if (!failed.migration) throw;  // BEGIN, COMMIT, the tracking row: as when run alone
+    if (failed.lockWaitBounded && connection_.dialect().isLockWaitTimeout(failure.sqlState())) {
+      throw detail::LockWaitTimedOut{failed.step, failed.sql, failure};
+    }
+    throw detail::stepFailure(*failed.migration, *failed.steps, failed.step, failure, failed.sql);
+  }
 }
 
 void Runner::inTransaction(const std::function<void()>& body) {
+  // Everything up to COMMIT is queued and sent in one executeAll: on PostgreSQL one round
+  // trip per migration instead of one per statement.
+  detail::StatementQueue queue;
+  const QueueScope queued(queue_, options_.dryRun ? nullptr : &queue);
   options_.observer->statement("BEGIN");
-  if (!options_.dryRun) connection_.begin();
+  if (queue_) queue_->add({.kind = BatchStatement::Kind::Begin, .sql = "BEGIN"});
   try {
     body();
     options_.observer->statement("COMMIT");
-    if (!options_.dryRun) connection_.commit();
+    if (queue_) {
+      queue_->add({.kind = BatchStatement::Kind::Commit, .sql = "COMMIT"});
+      flushQueue();
+    }
   } catch (...) {
     if (!options_.dryRun) {
       try {
@@ -153,7 +209,9 @@ void Runner::ensureTrackingTable() {
 
 void Runner::runBound(const std::string& sql, const std::vector<Value>& params) {
   options_.observer->statement(inlineParams(connection_.dialect(), sql, params));
-  if (!options_.dryRun) connection_.execute(sql, params);
+  if (options_.dryRun) return;
+  if (queue_) queue_->add({.sql = sql, .params = params});
+  else connection_.execute(sql, params);
 }
 
 std::vector<AppliedMigration> Runner::readApplied() {
@@ -181,9 +239,16 @@ void Runner::runStatements(const Migration& migration, const Steps& steps) {
   const Dialect& dialect = connection_.dialect();
   for (std::size_t i = 0; i < steps.size(); ++i) {
     options_.observer->stepStarted(i, steps[i].describe());
+    if (!onlySql(steps[i])) flushQueue();
     for (const Statement& statement : dialect.render(steps[i])) {
-      if (statement.onlyIfColumnExists &&
-          !connection_.hasColumn(statement.onlyIfColumnExists->table, statement.onlyIfColumnExists->column)) {
+      if (statement.onlyIfColumnExists) {
+        flushQueue();  // the column may come from a statement still queued
+        if (!connection_.hasColumn(statement.onlyIfColumnExists->table, statement.onlyIfColumnExists->column)) continue;
+      }
+      if (queue_) {
+        options_.observer->statement(statement.sql);
+        queue_->add({.sql = statement.sql, .migration = &migration, .steps = &steps, .step = i,
+                     .lockWaitBounded = lockWaitBounded_});
         continue;
       }
       try {

@@ -3,6 +3,7 @@
 
 #include <jsorm/api.hpp>
 #include <jsorm/dialect.hpp>
+#include <jsorm/error.hpp>
 #include <jsorm/snapshot.hpp>
 #include <jsorm/value.hpp>
 #include <jsorm/version.hpp>
@@ -28,6 +29,29 @@ struct ConnectionConfig {
   std::map<std::string, std::string> options;
 };
 
+/// One statement of Connection::executeAll: SQL text, with bound parameters when `params`
+/// is set (both point into the caller's data, which outlives the call); or the start or end
+/// of a transaction, which the adapter runs as its begin() and commit() do.
+struct BatchStatement {
+  enum class Kind { Sql, Begin, Commit };
+  Kind kind = Kind::Sql;
+  std::string_view sql;
+  const std::vector<Value>* params = nullptr;
+};
+
+/// Thrown by Connection::executeAll: the statement at `index()` failed. The statements
+/// before it ran; none after it did.
+class JSORM_API StatementFailure : public SqlError {
+ public:
+  StatementFailure(std::size_t index, const SqlError& cause) : SqlError(cause), index_(index) {}
+  ~StatementFailure() override;
+
+  std::size_t index() const noexcept { return index_; }
+
+ private:
+  std::size_t index_;
+};
+
 /// Set to "1" in ConnectionConfig::options by a host whose command only reads
 /// (migrate:status, a dry run): the adapter must then create and change nothing, not even
 /// a database file or a lock file that is missing.
@@ -45,6 +69,12 @@ class JSORM_API Connection {
   /// Runs one statement with bound parameters.
   virtual void execute(std::string_view sql, const std::vector<Value>& params) = 0;
   virtual ResultSet query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  /// Runs `statements` in order and stops at the first that fails, throwing
+  /// StatementFailure with its index (or ConnectionError when the connection is lost). An
+  /// adapter may send them together to save round trips (PostgreSQL: pipeline mode); this
+  /// default runs them one at a time with execute(). The runner hands it a transactional
+  /// migration's statements, BEGIN to COMMIT, so one failure leaves nothing applied.
+  virtual void executeAll(const std::vector<BatchStatement>& statements);
 
   virtual void begin() = 0;
   virtual void commit() = 0;

@@ -49,6 +49,7 @@ struct MigrationStatus {
 
 namespace detail {
 struct MigrationJournal;
+class StatementQueue;
 }
 
 enum class Direction { Up, Down };
@@ -67,7 +68,9 @@ class JSORM_API RunObserver {
   /// statements around the steps come before the first or after the last. Undoing a partial
   /// migration's journaled steps reports statements only.
   virtual void stepStarted(std::size_t index, const std::string& description);
-  /// Called once every statement of the step ran (or was shown, on a dry run); not when one failed.
+  /// Called once every statement of the step ran (or was shown, on a dry run); not when one
+  /// failed. In a transactional migration the statements are sent together at COMMIT
+  /// (Connection::executeAll), so there it means they were all queued, in order.
   virtual void stepFinished(std::size_t index);
   /// A migration gave up waiting for a table lock (RunOptions::ddlLockTimeout), was rolled
   /// back, and runs again after `pause`: retry `retry` of `retries`. `reason` names the
@@ -179,6 +182,10 @@ class JSORM_API Runner {
   void runInTransactionRetrying(const Migration& migration, const Steps& steps, const std::function<void()>& record);
   void run(const std::string& sql);
   void runBound(const std::string& sql, const std::vector<Value>& params);
+  /// Sends what the open transaction queued (Connection::executeAll); a failed step's
+  /// statement becomes the same error as when it runs alone. Called before anything that
+  /// must see the queued statements' effect: a catalog check, a step that is not SQL.
+  void flushQueue();
 
   Connection& connection_;
   const MigrationSource& source_;
@@ -189,6 +196,8 @@ class JSORM_API Runner {
   /// Set while a transaction runs under RunOptions::ddlLockTimeout, so that only a lock wait
   /// the runner bounded is taken for one.
   bool lockWaitBounded_ = false;
+  /// Set while a transaction (not a dry run) runs: its statements wait here until COMMIT.
+  detail::StatementQueue* queue_ = nullptr;
 };
 
 
