@@ -1,3 +1,5 @@
+#include "query_internal.hpp"
+
 #include <jsorm/database_handle.hpp>
 #include <jsorm/error.hpp>
 
@@ -6,8 +8,21 @@
 JSORM_NAMESPACE_BEGIN
 
 namespace {
-nlohmann::json keyOf(const Row& row, const std::string& field) {
-  return row.toJson().at(field);
+// Whether an insert's row gives keys for a manyToMany field; they are checked here, before
+// anything is sent.
+bool linksManyToMany(const BoundStatement& insert, const nlohmann::json& row) {
+  bool links = false;
+  for (const auto& relation : insert.table->relations) {
+    if (!relation.many || !row.contains(relation.name)) continue;
+    const std::string operation = fmt::format("insert into '{}': field '{}'", insert.table->model, relation.name);
+    if (!row[relation.name].is_array()) {
+      throw QueryError(fmt::format("{} takes an array of '{}' keys, not {}", operation, relation.target.table(),
+                                   detail::shown(row[relation.name])));
+    }
+    detail::relationKeys(*queryTable(relation.target), row[relation.name], operation);
+    links = links || !row[relation.name].empty();
+  }
+  return links;
 }
 
 std::string savepoint(int level) { return fmt::format("jsorm_savepoint_{}", level); }
@@ -34,6 +49,7 @@ ResultSet Database::run(const BoundStatement& statement) const {
 
 std::vector<Row> Database::get(const Model& model, const Query& query) const {
   const BoundStatement statement = compileSelect(model, query, dialect());
+  if (!statement.include.empty()) return withIncluded(statement, run(statement));
   return rowsOf(statement, run(statement));
 }
 
@@ -55,10 +71,9 @@ std::int64_t Database::count(const Model& model, const Query& query) const {
 
 nlohmann::json Database::insert(const Model& model, const Query& row) const {
   const BoundStatement statement = compileInsert(model, row, dialect());
-  const ResultSet result = run(statement);
-  if (statement.fields.empty()) return nullptr;
-  const auto rows = rowsOf(statement, result);
-  return rows.empty() ? nlohmann::json() : keyOf(rows.front(), statement.fields.front()->name);
+  if (!linksManyToMany(statement, row)) return insertCompiled(model, statement, row);
+  // The row and its pivot rows together, or neither.
+  return transaction([&](Database& tx) { return tx.insertCompiled(model, statement, row); });
 }
 
 std::vector<nlohmann::json> Database::insertMany(const Model& model, const Query& rows) const {
@@ -69,17 +84,11 @@ std::vector<nlohmann::json> Database::insertMany(const Model& model, const Query
   std::vector<BoundStatement> statements;
   statements.reserve(rows.size());
   for (const auto& row : rows) statements.push_back(compileInsert(model, row, dialect()));
+  for (std::size_t i = 0; i < statements.size(); ++i) linksManyToMany(statements[i], rows[i]);
   return transaction([&](Database& tx) {
     std::vector<nlohmann::json> keys;
     keys.reserve(statements.size());
-    for (const auto& statement : statements) {
-      const ResultSet result = tx.run(statement);
-      if (statement.fields.empty()) {
-        keys.emplace_back(nullptr);
-        continue;
-      }
-      keys.push_back(keyOf(rowsOf(statement, result).at(0), statement.fields.front()->name));
-    }
+    for (std::size_t i = 0; i < statements.size(); ++i) keys.push_back(tx.insertCompiled(model, statements[i], rows[i]));
     return keys;
   });
 }

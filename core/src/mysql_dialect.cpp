@@ -101,6 +101,11 @@ class MysqlDialect final : public Dialect {
 
   std::string defaultValuesClause() const override { return " () VALUES ()"; }
   std::string changedRowsQuery() const override { return "SELECT ROW_COUNT()"; }
+  // No ON CONFLICT. IGNORE also turns foreign-key failures into warnings, so the query
+  // runtime checks that every key names a row before it attaches.
+  std::string insertSkippingDuplicates(std::string_view into) const override {
+    return "INSERT IGNORE INTO " + std::string(into);
+  }
 
   std::string createTrackingTable(const std::string& table) const override {
     return Dialect::createTrackingTable(table) + kTableOptions;

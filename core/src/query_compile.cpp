@@ -102,10 +102,42 @@ std::int64_t count(const QueryTable& table, const json& query, const char* key) 
   return value.get<std::int64_t>();
 }
 
+// The relations a select includes, each once; the key each is loaded by becomes a result
+// column after the selected fields.
+void includeRelations(BoundStatement& out, const json& query) {
+  if (!query.contains("include")) return;
+  const QueryTable& table = *out.table;
+  const std::string operation = fmt::format("include on '{}'", table.model);
+  const json& include = query["include"];
+  const json names = include.is_string() ? json::array({include}) : include;
+  if (!names.is_array()) {
+    throw QueryError(fmt::format("{}: include takes an array of relation fields, not {}", operation,
+                                 detail::shown(include)));
+  }
+  for (const auto& name : names) {
+    if (!name.is_string()) {
+      throw QueryError(fmt::format("{}: include takes relation field names, not {}", operation, detail::shown(name)));
+    }
+    const QueryRelation* relation = &table.relationAt(name.get<std::string>(), operation);
+    if (std::find(out.include.begin(), out.include.end(), relation) != out.include.end()) {
+      throw QueryError(fmt::format("{}: '{}' is included twice", operation, relation->name));
+    }
+    out.include.push_back(relation);
+    out.keys.push_back(relation->many ? table.primaryKey() : table.find(relation->name));
+  }
+}
+
 std::vector<std::pair<const QueryField*, Value>> assignments(const QueryTable& table, const json& values,
                                                              std::string_view operation) {
   std::vector<std::pair<const QueryField*, Value>> out;
   for (const auto& [name, value] : values.items()) {
+    if (const QueryRelation* relation = table.relation(name); relation && relation->many) {
+      // insert links them after the row exists (Database::insert); nothing else takes them.
+      if (operation == "insert") continue;
+      throw QueryError(fmt::format("{} on '{}': '{}' is a manyToMany field, changed through its pivot; use "
+                                   "db.attach, db.detach or db.sync",
+                                   operation, table.model, name));
+    }
     const QueryField& field = table.at(name);
     Value converted = detail::fieldValue(table, field, value);
     if (std::holds_alternative<std::monostate>(converted) && !field.optional) {
@@ -121,10 +153,12 @@ std::vector<std::pair<const QueryField*, Value>> assignments(const QueryTable& t
 BoundStatement compileSelect(const Model& model, const json& query, const Dialect& dialect) {
   BoundStatement out = start(model);
   const QueryTable& table = *out.table;
-  detail::checkQueryKeys(table, query, "get", {"select", "where", "orderBy", "limit", "offset"});
+  detail::checkQueryKeys(table, query, "get", {"select", "where", "orderBy", "limit", "offset", "include"});
   out.fields = selected(table, query);
+  includeRelations(out, query);
   std::vector<std::string> columns;
   for (const auto* field : out.fields) columns.push_back(dialect.quoteIdentifier(field->column));
+  for (const auto* key : out.keys) columns.push_back(dialect.quoteIdentifier(key->column));
   out.sql = fmt::format("SELECT {} FROM {}", fmt::join(columns, ", "), dialect.quoteIdentifier(table.model));
   ParamBinder binder(dialect, out.params);
   if (query.contains("where")) appendWhere(out, query["where"], binder);

@@ -12,7 +12,8 @@
 #include <string_view>
 #include <vector>
 
-namespace jsorm::detail {
+JSORM_NAMESPACE_BEGIN
+namespace detail {
 
 /// Appends parameters and hands back the dialect's placeholder for each.
 class ParamBinder {
@@ -37,7 +38,24 @@ std::string renderWhere(const QueryTable& table, const nlohmann::json& where, Pa
 void checkQueryKeys(const QueryTable& table, const nlohmann::json& query, std::string_view operation,
                     std::initializer_list<std::string_view> allowed);
 
+/// A key of `table` (its primary key's type), for attach/detach/sync; never null.
+Value relationKey(const QueryTable& table, const nlohmann::json& key, std::string_view operation);
+/// A key or an array of keys of `target`, checked, each once, in the order given.
+std::vector<Value> relationKeys(const QueryTable& target, const nlohmann::json& keys, std::string_view operation);
+
+/// `SELECT key FROM table WHERE key IN (...)`: which of `keys` name a row of `model`.
+BoundStatement compileExistingKeys(const Model& model, const std::vector<Value>& keys, const Dialect& dialect);
+
+/// At most this many keys go into one IN list of the statements relations run (under the
+/// 32,766 values a statement binds on every database); longer lists run in chunks.
+inline constexpr std::size_t kKeysPerStatement = 10000;
+
+/// A cell as the database returned it, in the one form rows hold on every database
+/// (row.cpp): what Row does to each cell, and what relation loading compares keys by.
+Value normaliseCell(const QueryField& field, Value cell);
+
 /// A JSON value as it appears in a message, shortened.
 std::string shown(const nlohmann::json& value);
 
-}  // namespace jsorm::detail
+}  // namespace detail
+JSORM_NAMESPACE_END

@@ -1,6 +1,7 @@
 #include "query_internal.hpp"
 
 #include <jsorm/error.hpp>
+#include <jsorm/spelling.hpp>
 #include <jsorm/step.hpp>
 
 #include <fmt/format.h>
@@ -66,6 +67,59 @@ const QueryField* QueryTable::primaryKey() const noexcept {
   return nullptr;
 }
 
+const QueryRelation* QueryTable::relation(std::string_view name) const noexcept {
+  for (const auto& relation : relations) {
+    if (relation.name == name) return &relation;
+  }
+  return nullptr;
+}
+
+const QueryRelation& QueryTable::relationAt(std::string_view name, std::string_view operation) const {
+  if (const auto* found = relation(name)) return *found;
+  std::vector<std::string> names;
+  for (const auto& relation : relations) names.push_back(relation.name);
+  if (names.empty()) {
+    throw QueryError(fmt::format("{}: '{}' is not a relation; model '{}' has no belongsTo or manyToMany field",
+                                 operation, name, model));
+  }
+  const auto near = nearestNames(name, names, 1);
+  const std::string hint = near.empty() ? "" : fmt::format("did you mean '{}'? ", near.front());
+  const std::string what = find(std::string(name)) ? "is a plain field, not a relation" : "is not a relation";
+  throw QueryError(fmt::format("{}: '{}' {}; {}its relations are {}", operation, name, what, hint,
+                               fmt::join(names, ", ")));
+}
+
+namespace {
+// The relation fields, with the pivot tables as resolveTable names them (one home for the
+// pivot's table and column names).
+std::vector<QueryRelation> relationsOf(const Model& model, const std::vector<QueryField>& fields) {
+  std::vector<QueryRelation> out;
+  std::vector<TableDef> pivots;
+  std::size_t nextPivot = 0;
+  for (const auto& [name, field] : model.fields()) {
+    const FieldSpec& spec = field.spec();
+    if (spec.type != FieldType::BelongsTo && spec.type != FieldType::ManyToMany) continue;
+    QueryRelation relation;
+    relation.name = name;
+    relation.target = Model(spec.target);
+    if (spec.type == FieldType::BelongsTo) {
+      for (const auto& column : fields) {
+        if (column.name == name) relation.column = column.column;
+      }
+    } else {
+      if (pivots.empty()) pivots = resolveTable(model).pivots;
+      const TableDef& pivot = pivots.at(nextPivot++);
+      relation.many = true;
+      relation.pivot = pivot.name;
+      relation.ownerColumn = pivot.columns.at(0).name;
+      relation.targetColumn = pivot.columns.at(1).name;
+    }
+    out.push_back(std::move(relation));
+  }
+  return out;
+}
+}  // namespace
+
 std::shared_ptr<const QueryTable> queryTable(const Model& model) {
   if (!model.errors().empty()) {
     throw QueryError(fmt::format("model '{}' is invalid: {}", model.table(), fmt::join(model.errors(), "; ")));
@@ -86,12 +140,18 @@ std::shared_ptr<const QueryTable> queryTable(const Model& model) {
       out.column = column.name;
       out.type = cellTypeOf(spec.type);
       out.declared = spec.type;
+      out.scale = spec.scale;
       out.optional = spec.optional;
       out.hasDefault = spec.defaultValue.has_value() || !spec.defaultSql.empty();
       out.primary = spec.primary;
       out.generated = isGeneratedKey(spec);
       table->fields.push_back(std::move(out));
     }
+  }
+  try {
+    table->relations = relationsOf(model, table->fields);
+  } catch (const SchemaError& e) {
+    throw QueryError(e.what());
   }
   return table;
 }

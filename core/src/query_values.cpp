@@ -6,11 +6,13 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <limits>
 #include <regex>
 
-namespace jsorm::detail {
+JSORM_NAMESPACE_BEGIN
+namespace detail {
 
 namespace {
 // Checked here rather than left to the database because SQLite stores any text in any
@@ -168,7 +170,13 @@ Value fieldValue(const QueryTable& table, const QueryField& field, const nlohman
       if (field.declared == FieldType::Date && (!hasFormat(text, Format::Date) || !isCalendarDay(text))) {
         wrongType(table, field, "a date 'YYYY-MM-DD'", value);
       }
-      if (field.declared == FieldType::Uuid && !hasFormat(text, Format::Uuid)) wrongType(table, field, "a UUID", value);
+      if (field.declared == FieldType::Uuid) {
+        if (!hasFormat(text, Format::Uuid)) wrongType(table, field, "a UUID", value);
+        // Lower case, as PostgreSQL stores a uuid: SQLite and MariaDB compare the text.
+        std::string lower = text;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return lower;
+      }
       return text;
     }
     case CellType::Boolean:
@@ -216,4 +224,5 @@ void checkQueryKeys(const QueryTable& table, const nlohmann::json& query, std::s
   }
 }
 
-}  // namespace jsorm::detail
+}  // namespace detail
+JSORM_NAMESPACE_END

@@ -5,10 +5,15 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-namespace jsorm::detail {
+#include <algorithm>
+#include <iterator>
+
+JSORM_NAMESPACE_BEGIN
+namespace detail {
 
 namespace {
 constexpr const char* kOperators = "eq, ne, gt, gte, lt, lte, in, like, isNull";
+constexpr std::string_view kOperatorNames[] = {"eq", "ne", "gt", "gte", "lt", "lte", "in", "like", "isNull"};
 
 // and/or/not nest where-objects; a request body can nest them thousands deep. Rendering
 // recurses, and SQLite's parser gives up near 50 levels of parentheses, so nesting stops
@@ -111,6 +116,47 @@ std::string group(const QueryTable& table, std::string_view key, const nlohmann:
   }
   return fmt::format("({})", fmt::join(parts, key == "and" ? " AND " : " OR "));
 }
+// An object whose keys are all operators tests a value ({"in": [1, 2]}); any other object
+// on a relation field is a where on the related model ({"name": "Ada"}).
+bool isOperatorObject(const nlohmann::json& value) {
+  if (!value.is_object() || value.empty()) return false;
+  for (const auto& [key, operand] : value.items()) {
+    if (std::find(std::begin(kOperatorNames), std::end(kOperatorNames), key) == std::end(kOperatorNames)) return false;
+  }
+  return true;
+}
+
+// The relation `key` filters by, or nullptr when the condition is on a column: a scalar or
+// an operator object on a belongsTo field still means its key.
+const QueryRelation* relationFilter(const QueryTable& table, const std::string& key, const nlohmann::json& value) {
+  const QueryRelation* relation = table.relation(key);
+  if (!relation) return nullptr;
+  if (relation->many) return relation;
+  return value.is_object() && !isOperatorObject(value) ? relation : nullptr;
+}
+
+// `column IN (SELECT key FROM target WHERE ...)`: an IN subquery rather than EXISTS, so that
+// the inner columns need no alias even when the target is the same table.
+std::string relationCondition(const QueryTable& table, const QueryRelation& relation, const nlohmann::json& value,
+                              ParamBinder& binder, int depth) {
+  const Dialect& dialect = binder.dialect();
+  const auto target = queryTable(relation.target);
+  const QueryField* targetKey = target->primaryKey();
+  if (!targetKey) throw QueryError(fmt::format("where on '{}': '{}' relates to a model without a key", table.model, relation.name));
+  // On a manyToMany field a key or an operator object tests the target's key.
+  const nlohmann::json inner =
+      relation.many && (!value.is_object() || isOperatorObject(value)) ? nlohmann::json{{targetKey->name, value}} : value;
+  const std::string condition = renderWhereAt(*target, inner, binder, depth + 1);
+  std::string rows = fmt::format("SELECT {} FROM {}", dialect.quoteIdentifier(targetKey->column),
+                                 dialect.quoteIdentifier(target->model));
+  if (!condition.empty()) rows += " WHERE " + condition;
+  if (!relation.many) return fmt::format("{} IN ({})", dialect.quoteIdentifier(relation.column), rows);
+  const QueryField* ownerKey = table.primaryKey();
+  return fmt::format("{} IN (SELECT {} FROM {} WHERE {} IN ({}))", dialect.quoteIdentifier(ownerKey->column),
+                     dialect.quoteIdentifier(relation.ownerColumn), dialect.quoteIdentifier(relation.pivot),
+                     dialect.quoteIdentifier(relation.targetColumn), rows);
+}
+
 std::string renderWhereAt(const QueryTable& table, const nlohmann::json& where, ParamBinder& binder, int depth) {
   if (depth > kMaxWhereDepth) {
     throw QueryError(fmt::format("where on '{}' nests and/or/not more than {} levels deep; flatten it (an 'in' list "
@@ -133,6 +179,8 @@ std::string renderWhereAt(const QueryTable& table, const nlohmann::json& where, 
         throw QueryError(fmt::format("where on '{}': 'not' needs at least one condition", table.model));
       }
       parts.push_back(fmt::format("NOT ({})", inner));
+    } else if (const QueryRelation* relation = relationFilter(table, key, value)) {
+      parts.push_back(relationCondition(table, *relation, value, binder, depth));
     } else {
       parts.push_back(fieldCondition(table, table.at(key), value, binder));
     }
@@ -145,4 +193,5 @@ std::string renderWhere(const QueryTable& table, const nlohmann::json& where, Pa
   return renderWhereAt(table, where, binder, 0);
 }
 
-}  // namespace jsorm::detail
+}  // namespace detail
+JSORM_NAMESPACE_END

@@ -1,9 +1,12 @@
+#include "query_internal.hpp"
+
 #include <jsorm/error.hpp>
 #include <jsorm/row.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -33,47 +36,6 @@ std::size_t alternativeOf(CellType type) {
   }
 }
 
-// A double holds 15 significant decimal digits exactly; a decimal with more stays text.
-bool fitsDouble(std::string_view decimal) {
-  int significant = 0;
-  bool leading = true;
-  for (char c : decimal) {
-    if (c < '0' || c > '9') continue;
-    if (leading && c == '0') continue;
-    leading = false;
-    ++significant;
-  }
-  // Trailing zeros of a fraction carry no digits ("1.50" is 1.5).
-  if (decimal.find('.') != std::string_view::npos) {
-    for (auto it = decimal.rbegin(); it != decimal.rend() && *it == '0'; ++it) --significant;
-  }
-  return significant <= 15;
-}
-
-// Lossless conversions only: SQLite keeps booleans as 0/1, PostgreSQL returns numeric as
-// text, and a column an existing database declared loosely may hold 3.0 for 3. A decimal
-// whose digits a double cannot hold stays text (PostgreSQL keeps 40 digits exactly).
-Value normalise(const QueryField& field, Value cell) {
-  if (const auto* i = std::get_if<std::int64_t>(&cell)) {
-    if (field.type == CellType::Real) return static_cast<double>(*i);
-    if (field.type == CellType::Boolean && (*i == 0 || *i == 1)) return *i == 1;
-  } else if (const auto* d = std::get_if<double>(&cell)) {
-    if (field.type == CellType::Integer && std::trunc(*d) == *d && std::abs(*d) < 9.2e18) {
-      return static_cast<std::int64_t>(*d);
-    }
-  } else if (const auto* s = std::get_if<std::string>(&cell)) {
-    const char* end = s->data() + s->size();
-    if (field.type == CellType::Real) {
-      if (field.declared == FieldType::Decimal && !fitsDouble(*s)) return cell;
-      double v = 0;
-      if (auto r = std::from_chars(s->data(), end, v); r.ec == std::errc{} && r.ptr == end) return v;
-    } else if (field.type == CellType::Integer) {
-      std::int64_t v = 0;
-      if (auto r = std::from_chars(s->data(), end, v); r.ec == std::errc{} && r.ptr == end) return v;
-    }
-  }
-  return cell;
-}
 }  // namespace
 
 Row::Row(std::shared_ptr<const QueryTable> table, std::vector<const QueryField*> fields, std::vector<Value> cells)
@@ -82,7 +44,9 @@ Row::Row(std::shared_ptr<const QueryTable> table, std::vector<const QueryField*>
     throw QueryError(fmt::format("a row of '{}' has {} cells for {} fields", table_->model, cells_.size(),
                                  fields_.size()));
   }
-  for (std::size_t i = 0; i < cells_.size(); ++i) cells_[i] = normalise(*fields_[i], std::move(cells_[i]));
+  for (std::size_t i = 0; i < cells_.size(); ++i) {
+    cells_[i] = detail::normaliseCell(*fields_[i], std::move(cells_[i]));
+  }
 }
 
 std::size_t Row::indexOf(std::string_view name) const {
@@ -197,13 +161,64 @@ nlohmann::json Row::toJson() const {
         },
         cell);
   }
+  // An included relation takes its field's place (a belongsTo's key becomes its row).
+  for (const auto& [relation, rows] : included_) {
+    nlohmann::json& slot = out[relation->name];
+    if (relation->many) {
+      slot = nlohmann::json::array();
+      for (const auto& row : rows) slot.push_back(row.toJson());
+    } else {
+      slot = rows.empty() ? nlohmann::json() : rows.front().toJson();
+    }
+  }
   return out;
 }
+
+bool Row::hasRelated(std::string_view relation) const noexcept {
+  return std::any_of(included_.begin(), included_.end(),
+                     [&](const Included& included) { return included.relation->name == relation; });
+}
+
+void Row::setRelated(const QueryRelation& relation, std::vector<Row> rows) {
+  for (auto& included : included_) {
+    if (included.relation->name == relation.name) {
+      included.rows = std::move(rows);
+      return;
+    }
+  }
+  included_.push_back(Included{&relation, std::move(rows)});
+}
+
+const Row::Included& Row::included(std::string_view name, bool many) const {
+  const QueryRelation& relation = table_->relationAt(name, fmt::format("reading the row of '{}'", table_->model));
+  if (relation.many != many) {
+    throw QueryError(fmt::format("{}.{} is a {} relation; read it with {}(\"{}\")", table_->model, name,
+                                 relation.many ? "manyToMany" : "belongsTo", relation.many ? "relatedAll" : "related",
+                                 name));
+  }
+  for (const auto& included : included_) {
+    if (included.relation->name == name) return included;
+  }
+  throw QueryError(fmt::format("the row of '{}' does not hold the relation '{}': add \"include\": [\"{}\"] to the query",
+                               table_->model, name, name));
+}
+
+std::optional<Row> Row::related(std::string_view relation) const {
+  const auto& rows = included(relation, false).rows;
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+std::vector<Row> Row::relatedAll(std::string_view relation) const { return included(relation, true).rows; }
 
 std::vector<Row> rowsOf(const BoundStatement& statement, ResultSet result) {
   std::vector<Row> rows;
   rows.reserve(result.rows.size());
-  for (auto& cells : result.rows) rows.emplace_back(statement.table, statement.fields, std::move(cells));
+  for (auto& cells : result.rows) {
+    // The key columns an include loads by follow the selected fields; the row holds only these.
+    cells.resize(std::min(cells.size(), statement.fields.size()));
+    rows.emplace_back(statement.table, statement.fields, std::move(cells));
+  }
   return rows;
 }
 

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -48,13 +49,16 @@ class JSORM_API Database {
   std::shared_ptr<Connection> shared() const noexcept { return connection_; }
   operator std::shared_ptr<Connection>() const noexcept { return connection_; }
 
-  /// Rows matching `{select, where, orderBy, limit, offset}` (every key optional).
+  /// Rows matching `{select, where, orderBy, limit, offset, include}` (every key optional).
+  /// `include` names relation fields loaded with one more query each, whatever the number
+  /// of rows: read them with `row.related(name)` / `row.relatedAll(name)`.
   std::vector<Row> get(const Model& model, const Query& query = Query::object()) const;
   /// The first matching row, if any.
   std::optional<Row> first(const Model& model, const Query& query = Query::object()) const;
   /// How many rows match `{where}`.
   std::int64_t count(const Model& model, const Query& query = Query::object()) const;
-  /// Inserts one row and returns its primary key (null when the model has none).
+  /// Inserts one row and returns its primary key (null when the model has none). A
+  /// manyToMany field takes an array of the target's keys, linked in the same transaction.
   nlohmann::json insert(const Model& model, const Query& row) const;
   /// Inserts every row of an array in one transaction; returns their keys in order.
   std::vector<nlohmann::json> insertMany(const Model& model, const Query& rows) const;
@@ -62,6 +66,19 @@ class JSORM_API Database {
   std::int64_t update(const Model& model, const Query& query) const;
   /// Deletes the rows matching `{where}`; returns how many.
   std::int64_t remove(const Model& model, const Query& query) const;
+
+  /// Links the row whose key is `key` to each of `keys` (a key or an array of them) through
+  /// the pivot of the manyToMany field `relation`; keys already linked are skipped. Returns
+  /// the number of pivot rows inserted. Every key must name an existing row.
+  std::int64_t attach(const Model& model, const nlohmann::json& key, std::string_view relation,
+                      const nlohmann::json& keys) const;
+  /// Unlinks `keys` from the row; keys not linked are skipped. Returns pivot rows deleted.
+  std::int64_t detach(const Model& model, const nlohmann::json& key, std::string_view relation,
+                      const nlohmann::json& keys) const;
+  /// Makes the row linked to exactly `keys` (an empty array unlinks everything), in one
+  /// transaction. Returns pivot rows deleted plus inserted.
+  std::int64_t sync(const Model& model, const nlohmann::json& key, std::string_view relation,
+                    const nlohmann::json& keys) const;
 
   /// Runs `body(tx)` in a transaction: committed when it returns, rolled back when it
   /// throws (the exception propagates). Nested calls use savepoints.
@@ -77,6 +94,12 @@ class JSORM_API Database {
   friend class TransactionScope;
 
   ResultSet run(const BoundStatement& statement) const;
+  /// The rows of a select with `include`: each relation loaded with one query per chunk of keys.
+  std::vector<Row> withIncluded(const BoundStatement& statement, ResultSet result) const;
+  /// Runs a compiled insert and links the manyToMany keys `row` gives; returns the key.
+  nlohmann::json insertCompiled(const Model& model, const BoundStatement& statement, const Query& row) const;
+  /// Throws QueryError naming the keys of `model` that no row has.
+  void requireRows(const Model& model, const std::vector<Value>& keys, std::string_view operation) const;
   /// Runs an UPDATE or DELETE and returns how many rows it matched.
   std::int64_t changedRows(const BoundStatement& statement) const;
 

@@ -84,6 +84,12 @@ class JSORM_API Dialect {
   virtual std::string orderTerm(std::string_view quotedColumn, bool descending) const;
   /// What an INSERT of only default values says after the table name.
   virtual std::string defaultValuesClause() const { return " DEFAULT VALUES"; }
+  /// An INSERT that skips rows a unique key already holds, without failing: `into` is
+  /// `table (columns) VALUES (...)`. `INSERT INTO ... ON CONFLICT DO NOTHING` by default;
+  /// MySQL's `INSERT IGNORE INTO`. Counted as changedRowsQuery or RETURNING 1 says.
+  virtual std::string insertSkippingDuplicates(std::string_view into) const {
+    return "INSERT INTO " + std::string(into) + " ON CONFLICT DO NOTHING";
+  }
   /// A query returning how many rows the previous UPDATE or DELETE matched, for a
   /// database without UPDATE ... RETURNING; empty where RETURNING 1 counts them.
   virtual std::string changedRowsQuery() const { return {}; }

@@ -18,8 +18,9 @@
 
 JSORM_NAMESPACE_BEGIN
 
-/// One result row. Cells are kept as the database returned them, normalised where the
-/// field's type allows it without loss (SQLite's 0/1 booleans, PostgreSQL's numeric text).
+/// One result row. Cells are read into one form on every database (docs/models.md, "Values
+/// read back"): booleans as bool, decimals as text with the declared scale ("12.50"),
+/// timestamps as `YYYY-MM-DDTHH:MM:SS.ffffff`, json as its document's compact text.
 class JSORM_API Row {
  public:
   Row(std::shared_ptr<const QueryTable> table, std::vector<const QueryField*> fields, std::vector<Value> cells);
@@ -33,12 +34,13 @@ class JSORM_API Row {
   std::int64_t integer(std::string_view field) const;
   /// A real or decimal field as a double (a decimal of more than 15 digits loses some).
   double real(std::string_view field) const;
-  /// A decimal field's exact digits as the database returned them ("12345678901234567890.25"
-  /// on PostgreSQL and SQLite alike), or a real field's shortest exact spelling.
+  /// A decimal field's exact digits with its declared scale ("12.50" for decimal(10, 2), on
+  /// every database; digits beyond the scale that the database kept are kept too), or a
+  /// real field's shortest exact spelling.
   std::string decimal(std::string_view field) const;
   std::string text(std::string_view field) const;
   bool boolean(std::string_view field) const;
-  /// `YYYY-MM-DD HH:MM:SS[.ffffff]` as stored.
+  /// `YYYY-MM-DDTHH:MM:SS.ffffff` (always six fraction digits, no zone), on every database.
   std::string timestamp(std::string_view field) const;
   /// The JSON document a json field holds.
   nlohmann::json json(std::string_view field) const;
@@ -53,16 +55,35 @@ class JSORM_API Row {
   const Value& value(std::string_view field) const;
   /// Field names in result order.
   std::vector<std::string> fields() const;
-  /// The row as a JSON object (bytes as JSON binary).
+  /// The row as a JSON object (bytes as JSON binary, decimals as text); an included
+  /// relation replaces its field: an object or null for belongsTo, an array for manyToMany.
   nlohmann::json toJson() const;
 
+  /// The row a belongsTo relation the query included points to; empty when the key is NULL
+  /// or names no row. Throws QueryError when `relation` was not included or is not a
+  /// belongsTo field.
+  std::optional<Row> related(std::string_view relation) const;
+  /// The rows of a manyToMany relation the query included, ordered by their key.
+  std::vector<Row> relatedAll(std::string_view relation) const;
+  /// Whether the query included `relation`.
+  bool hasRelated(std::string_view relation) const noexcept;
+  /// Sets an included relation's rows (what `get` does for `include`).
+  void setRelated(const QueryRelation& relation, std::vector<Row> rows);
+
  private:
+  struct Included {
+    const QueryRelation* relation;
+    std::vector<Row> rows;
+  };
+
   std::size_t indexOf(std::string_view field) const;
   const Value& expect(std::string_view field, CellType wanted) const;
+  const Included& included(std::string_view relation, bool many) const;
 
   std::shared_ptr<const QueryTable> table_;
   std::vector<const QueryField*> fields_;
   std::vector<Value> cells_;
+  std::vector<Included> included_;
 };
 
 /// The rows of a select's result, typed by the statement's fields.
