@@ -27,12 +27,13 @@ int main(int argc, char* argv[]) {
     });
 
     const auto users = db.get(User, {{"select", {"id", "name", "email"}},
-                                     {"where", {{"role", admin}, {"active", true}}},
+                                     {"where", {{"role", {{"name", "admin"}}}, {"active", true}}},  // a related field
+                                     {"include", {"role"}},  // one query more, however many users
                                      {"orderBy", {{"name", "asc"}}},
                                      {"limit", 10}});
     for (const auto& user : users) {
       std::cout << user.text("name") << " <" << user.get<std::optional<std::string>>("email").value_or("no email")
-                << ">\n";
+                << "> " << user.related("role")->text("name") << "\n";
     }
     std::cout << db.count(User, {{"where", {{"email", {{"isNull", true}}}}}}) << " user(s) without an email\n";
     // README:end
