@@ -227,6 +227,10 @@ TEST_CASE("a self-referencing belongsTo includes and filters on the same table")
   const auto managedByAda = f.db.get(Person, {{"where", {{"manager", {{"name", "Ada"}}}}}});
   REQUIRE(managedByAda.size() == 1);
   CHECK(managedByAda[0].text("name") == "Linus");
+  // update and remove can filter by the very table they change.
+  CHECK(f.db.update(Person, {{"set", {{"name", "Linus T."}}}, {"where", {{"manager", {{"name", "Ada"}}}}}}) == 1);
+  CHECK(f.db.remove(Person, {{"where", {{"manager", {{"name", "Ada"}}}}}}) == 1);
+  CHECK(f.db.count(Person) == 2);
 }
 
 TEST_CASE("where on a belongsTo field filters by the related model's fields") {

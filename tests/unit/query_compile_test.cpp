@@ -240,3 +240,73 @@ TEST_CASE("a model with definition errors cannot be queried") {
     CHECK_THROWS_AS(compileSelect(Bad, json::object(), sqliteDialect()), QueryError);
   }
 }
+
+namespace {
+const Model Tag = defineModel("tags", {{"id", t.number().primary()}, {"name", t.string()}});
+const Model Post = defineModel("posts", {
+                                            {"id", t.number().primary()},
+                                            {"title", t.string()},
+                                            {"author", t.belongsTo(User).optional()},
+                                            {"tags", t.manyToMany(Tag)},
+                                        });
+}  // namespace
+
+TEST_CASE("include reads the keys it loads by after the selected columns") {
+  const auto s = compileSelect(Post, {{"select", {"title"}}, {"include", {"tags", "author"}}}, sqliteDialect());
+  CHECK(s.sql == R"(SELECT "title", "id", "author_id" FROM "posts")");
+  REQUIRE(s.fields.size() == 1);
+  REQUIRE(s.include.size() == 2);
+  CHECK(s.include[0]->name == "tags");
+  CHECK(s.include[0]->pivot == "posts_tags");
+  CHECK(s.include[0]->ownerColumn == "posts_id");
+  CHECK(s.include[0]->targetColumn == "tags_id");
+  CHECK(s.keys[1]->column == "author_id");
+}
+
+TEST_CASE("relation loads and pivot changes render their SQL per dialect") {
+  const auto table = queryTable(Post);  // QueryTable's lookups are core's own (not exported)
+  REQUIRE(table->relations.size() == 2);
+  const QueryRelation& author = table->relations[0];
+  const QueryRelation& tags = table->relations[1];
+  const QueryField& postKey = table->fields.front();
+  const std::vector<Value> keys{std::int64_t{1}, std::int64_t{2}};
+  CHECK(compileRelatedRows(author, keys, postgresDialect()).sql ==
+        R"(SELECT "id", "name", "email", "active", "score", "seen", "meta", "avatar", "role_id" FROM "users" )"
+        R"(WHERE "id" IN ($1, $2))");
+  CHECK(compilePivotRows(tags, postKey, keys, mysqlDialect()).sql ==
+        "SELECT `t`.`id`, `t`.`name`, `p`.`posts_id` FROM `tags` AS `t` JOIN `posts_tags` AS `p` ON `p`.`tags_id` = "
+        "`t`.`id` WHERE `p`.`posts_id` IN (?, ?) ORDER BY `p`.`posts_id`, `t`.`id`");
+
+  const Value post = std::int64_t{7};
+  const auto attach = compileAttach(tags, post, keys, sqliteDialect());
+  CHECK(attach.sql == R"(INSERT INTO "posts_tags" ("posts_id", "tags_id") VALUES (?1, ?2), (?3, ?4) )"
+                      R"(ON CONFLICT DO NOTHING RETURNING 1)");
+  CHECK(attach.params == params({std::int64_t{7}, std::int64_t{1}, std::int64_t{7}, std::int64_t{2}}));
+  CHECK(compileAttach(tags, post, keys, postgresDialect()).sql ==
+        R"(INSERT INTO "posts_tags" ("posts_id", "tags_id") VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING RETURNING 1)");
+  CHECK(compileAttach(tags, post, keys, mysqlDialect()).sql ==
+        "INSERT IGNORE INTO `posts_tags` (`posts_id`, `tags_id`) VALUES (?, ?), (?, ?)");
+
+  CHECK(compileDetach(tags, post, keys, false, postgresDialect()).sql ==
+        R"(DELETE FROM "posts_tags" WHERE "posts_id" = $1 AND "tags_id" IN ($2, $3) RETURNING 1)");
+  CHECK(compileDetach(tags, post, keys, true, mysqlDialect()).sql ==
+        "DELETE FROM `posts_tags` WHERE `posts_id` = ? AND `tags_id` NOT IN (?, ?)");
+  CHECK(compileDetach(tags, post, {}, true, sqliteDialect()).sql ==
+        R"(DELETE FROM "posts_tags" WHERE "posts_id" = ?1 RETURNING 1)");
+}
+
+TEST_CASE("where on a relation renders an IN subquery") {
+  auto where = [](json condition) {
+    const auto s = compileSelect(Post, {{"select", {"id"}}, {"where", condition}}, postgresDialect());
+    return s.sql.substr(std::string(R"(SELECT "id" FROM "posts" WHERE )").size());
+  };
+  CHECK(where({{"author", {{"name", "Ada"}}}}) == R"("author_id" IN (SELECT "id" FROM "users" WHERE "name" = $1))");
+  CHECK(where({{"author", {{"role", {{"name", "admin"}}}}}}) ==
+        R"("author_id" IN (SELECT "id" FROM "users" WHERE "role_id" IN (SELECT "id" FROM "roles" WHERE "name" = $1)))");
+  CHECK(where({{"author", {{"in", {1, 2}}}}}) == R"("author_id" IN ($1, $2))");  // operators: the key
+  CHECK(where({{"author", 3}}) == R"("author_id" = $1)");
+  CHECK(where({{"tags", 3}}) ==
+        R"("id" IN (SELECT "posts_id" FROM "posts_tags" WHERE "tags_id" IN (SELECT "id" FROM "tags" WHERE "id" = $1)))");
+  CHECK(where({{"tags", {{"name", "c++"}}}}) == R"("id" IN (SELECT "posts_id" FROM "posts_tags" WHERE "tags_id" IN )"
+                                                R"((SELECT "id" FROM "tags" WHERE "name" = $1)))");
+}
