@@ -45,13 +45,29 @@ std::string shownKey(const Value& key) {
       key);
 }
 
-const QueryRelation& manyRelation(const QueryTable& table, std::string_view name, std::string_view operation) {
-  const QueryRelation& relation = table.relationAt(name, operation);
-  if (!relation.many) {
+// What attach, detach and sync are asked, checked before anything is sent: the
+// manyToMany relation, the owner's key and the target keys (each once).
+struct PivotChange {
+  std::shared_ptr<const QueryTable> table;  // keeps `relation` alive
+  std::string operation;
+  const QueryRelation* relation;
+  Value owner;
+  std::vector<Value> targets;
+};
+
+PivotChange pivotChange(const Model& model, const nlohmann::json& key, std::string_view name,
+                        const nlohmann::json& keys, std::string_view verb) {
+  PivotChange change;
+  change.table = queryTable(model);
+  change.operation = fmt::format("{} on '{}'", verb, change.table->model);
+  change.relation = &change.table->relationAt(name, change.operation);
+  if (!change.relation->many) {
     throw QueryError(fmt::format("{}: '{}' is a belongsTo field, not manyToMany; set its key with insert or update",
-                                 operation, relation.name));
+                                 change.operation, change.relation->name));
   }
-  return relation;
+  change.owner = detail::relationKey(*change.table, key, change.operation);
+  change.targets = detail::relationKeys(*queryTable(change.relation->target), keys, change.operation);
+  return change;
 }
 }  // namespace
 
@@ -109,55 +125,43 @@ void Database::requireRows(const Model& model, const std::vector<Value>& keys, s
                                fmt::join(missing, ", ")));
 }
 
-std::int64_t Database::attach(const Model& model, const nlohmann::json& key, std::string_view relationName,
+std::int64_t Database::attach(const Model& model, const nlohmann::json& key, std::string_view relation,
                               const nlohmann::json& keys) const {
-  const auto table = queryTable(model);
-  const std::string operation = fmt::format("attach on '{}'", table->model);
-  const QueryRelation& relation = manyRelation(*table, relationName, operation);
-  const Value owner = detail::relationKey(*table, key, operation);
-  const std::vector<Value> targets = detail::relationKeys(*queryTable(relation.target), keys, operation);
-  if (targets.empty()) return 0;
+  const PivotChange c = pivotChange(model, key, relation, keys, "attach");
+  if (c.targets.empty()) return 0;
   return transaction([&](Database& tx) {
     // Checked first so that a missing row is the same error on every database (MariaDB's
     // INSERT IGNORE would skip it silently).
-    tx.requireRows(model, {owner}, operation);
-    tx.requireRows(relation.target, targets, operation);
+    tx.requireRows(model, {c.owner}, c.operation);
+    tx.requireRows(c.relation->target, c.targets, c.operation);
     std::int64_t inserted = 0;
-    inChunks(targets, [&](const std::vector<Value>& chunk) {
-      inserted += tx.changedRows(compileAttach(relation, owner, chunk, tx.dialect()));
+    inChunks(c.targets, [&](const std::vector<Value>& chunk) {
+      inserted += tx.changedRows(compileAttach(*c.relation, c.owner, chunk, tx.dialect()));
     });
     return inserted;
   });
 }
 
-std::int64_t Database::detach(const Model& model, const nlohmann::json& key, std::string_view relationName,
+std::int64_t Database::detach(const Model& model, const nlohmann::json& key, std::string_view relation,
                               const nlohmann::json& keys) const {
-  const auto table = queryTable(model);
-  const std::string operation = fmt::format("detach on '{}'", table->model);
-  const QueryRelation& relation = manyRelation(*table, relationName, operation);
-  const Value owner = detail::relationKey(*table, key, operation);
-  const std::vector<Value> targets = detail::relationKeys(*queryTable(relation.target), keys, operation);
+  const PivotChange c = pivotChange(model, key, relation, keys, "detach");
   std::int64_t removed = 0;
-  inChunks(targets, [&](const std::vector<Value>& chunk) {
-    removed += changedRows(compileDetach(relation, owner, chunk, false, dialect()));
+  inChunks(c.targets, [&](const std::vector<Value>& chunk) {
+    removed += changedRows(compileDetach(*c.relation, c.owner, chunk, false, dialect()));
   });
   return removed;
 }
 
-std::int64_t Database::sync(const Model& model, const nlohmann::json& key, std::string_view relationName,
+std::int64_t Database::sync(const Model& model, const nlohmann::json& key, std::string_view relation,
                             const nlohmann::json& keys) const {
-  const auto table = queryTable(model);
-  const std::string operation = fmt::format("sync on '{}'", table->model);
-  const QueryRelation& relation = manyRelation(*table, relationName, operation);
-  const Value owner = detail::relationKey(*table, key, operation);
-  const std::vector<Value> targets = detail::relationKeys(*queryTable(relation.target), keys, operation);
+  const PivotChange c = pivotChange(model, key, relation, keys, "sync");
   return transaction([&](Database& tx) {
-    tx.requireRows(model, {owner}, operation);
-    if (!targets.empty()) tx.requireRows(relation.target, targets, operation);
+    tx.requireRows(model, {c.owner}, c.operation);
+    if (!c.targets.empty()) tx.requireRows(c.relation->target, c.targets, c.operation);
     // One NOT IN list: what is kept has to be known whole.
-    std::int64_t changed = tx.changedRows(compileDetach(relation, owner, targets, true, tx.dialect()));
-    inChunks(targets, [&](const std::vector<Value>& chunk) {
-      changed += tx.changedRows(compileAttach(relation, owner, chunk, tx.dialect()));
+    std::int64_t changed = tx.changedRows(compileDetach(*c.relation, c.owner, c.targets, true, tx.dialect()));
+    inChunks(c.targets, [&](const std::vector<Value>& chunk) {
+      changed += tx.changedRows(compileAttach(*c.relation, c.owner, chunk, tx.dialect()));
     });
     return changed;
   });
