@@ -17,7 +17,7 @@
 
 namespace jsorm::cli {
 
-OpenedSource openMigrationSource(Invocation& invocation) {
+OpenedSource openMigrationSource(Invocation& invocation, SourceCheck check) {
   const auto& args = invocation.options.positional;
   if (!args.empty() && args.size() != 2) {
     throw UsageError(fmt::format("expected MODULE SYMBOL (e.g. ./build/lib/libroles_users.so ormSource), or nothing "
@@ -50,7 +50,7 @@ OpenedSource openMigrationSource(Invocation& invocation) {
     }
   }
   const auto loaded = SchemaModule::load(module);
-  return {loaded.migrationSource(symbol), module, symbol};
+  return {loaded.migrationSource(symbol, check), module, symbol};
 }
 
 OpenedGenerateSource openGenerateSource(Invocation& invocation) {

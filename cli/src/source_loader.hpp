@@ -32,7 +32,8 @@ struct OpenedGenerateSource {
 OpenedGenerateSource openGenerateSource(Invocation& invocation);
 
 /// Loads MODULE and resolves SYMBOL from the positional arguments (legacy module-export mode).
-OpenedSource openMigrationSource(Invocation& invocation);
+/// `check`: SourceCheck::Checksums for a command that only compares checksums (status).
+OpenedSource openMigrationSource(Invocation& invocation, SourceCheck check = SourceCheck::Full);
 
 /// Connects to the source's database (or --url), loading the adapter plugin.
 std::shared_ptr<Connection> openConnection(Invocation& invocation, const MigrationSource& source);

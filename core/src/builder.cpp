@@ -8,6 +8,18 @@ JSORM_NAMESPACE_BEGIN
 
 Step Builder::createTable(const Model& model) const {
   if (!model.errors().empty()) throw SchemaError(fmt::format("{}", fmt::join(model.errors(), "; ")));
+  step::CreateTable op = resolveTable(model);
+  op.fromModel = true;
+  return op;
+}
+
+Step Builder::createTable(const char* table, std::initializer_list<FieldEntry> fields) const {
+  return createTable(std::string(table), fields);
+}
+
+Step Builder::createTable(const std::string& table, std::initializer_list<FieldEntry> fields) const {
+  const Model model = defineModel(table, fields);
+  if (!model.errors().empty()) throw SchemaError(fmt::format("{}", fmt::join(model.errors(), "; ")));
   return resolveTable(model);
 }
 
@@ -75,5 +87,14 @@ Step Builder::dropIndex(std::string table, std::string name) const {
 
 Step Builder::rawSql(std::string up) const { return jsorm::rawSql(std::move(up)); }
 Step Builder::rawSql(std::string up, std::string down) const { return jsorm::rawSql(std::move(up), std::move(down)); }
+
+Step Builder::data(std::string description, std::function<void(Database&)> up) const {
+  return step::Data{std::move(description), std::move(up), {}};
+}
+
+Step Builder::data(std::string description, std::function<void(Database&)> up,
+                   std::function<void(Database&)> down) const {
+  return step::Data{std::move(description), std::move(up), std::move(down)};
+}
 
 JSORM_NAMESPACE_END

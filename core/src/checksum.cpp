@@ -106,6 +106,8 @@ class Canonical {
                        text(op.up);
                        text(op.down.value_or("\x01none"));
                      },
+                     // Code cannot be hashed: the description stands for it.
+                     [&](const step::Data& op) { text(op.description); },
                  },
                  s.operation());
     }

@@ -27,6 +27,17 @@ std::string doubled(std::string_view text, char quote) {
 
 Dialect::~Dialect() = default;
 
+namespace {
+// What a dry run shows for a data step: a SQL comment on one line.
+std::string dataStepComment(const step::Data& op) {
+  std::string text = "-- data step: " + op.description + " (C++ code, run in this migration's transaction)";
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
+}  // namespace
+
 std::string Dialect::quoteIdentifier(std::string_view identifier) const { return doubled(identifier, '"'); }
 
 std::string Dialect::quoteString(std::string_view text) const { return doubled(text, '\''); }
@@ -123,6 +134,9 @@ std::vector<Statement> Dialect::render(const Step& step) const {
                         [this](const step::CreateIndex& op) { return createIndex(op); },
                         [this](const step::DropIndex& op) { return dropIndex(op); },
                         [this](const step::RawSql& op) { return rawSql(op); },
+                        // C++, not SQL: one placeholder so the journal and the plan count it as one
+                        // statement; the runner calls the code instead of sending this.
+                        [](const step::Data& op) { return std::vector<Statement>{{dataStepComment(op)}}; },
                     },
                     step.operation());
 }

@@ -62,6 +62,8 @@ void feed(detail::RuleEngine& engine, const Step& step) {
                  },
                  [&](const step::DropIndex& op) { engine.dropIndex(op.table, op.name, false, false); },
                  [&](const step::RawSql& op) { detail::lintRawSql(engine, op.up); },
+                 // Rows change, the schema does not: no schema event to lint.
+                 [](const step::Data&) {},
              },
              step.operation());
 }

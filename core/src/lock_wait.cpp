@@ -44,7 +44,9 @@ std::vector<std::string> tablesLockedBy(const Step& step) {
                         [&](const step::RenameColumn& op) { tables.push_back(op.table); },
                         [&](const step::CreateIndex& op) { tables.push_back(op.index.table); },
                         [&](const step::DropIndex& op) { tables.push_back(op.table); },
-                        [](const step::RawSql&) {}},
+                        [](const step::RawSql&) {},
+                        // Its code names no tables in advance.
+                        [](const step::Data&) {}},
              step.operation());
   std::sort(tables.begin(), tables.end());
   tables.erase(std::unique(tables.begin(), tables.end()), tables.end());

@@ -171,7 +171,10 @@ void Runner::inTransaction(const std::function<void()>& body) {
   options_.observer->statement("BEGIN");
   if (queue_) queue_->add({.kind = BatchStatement::Kind::Begin, .sql = "BEGIN"});
   try {
-    body();
+    {
+      const SetWhileInScope open(transactionOpen_, true);
+      body();
+    }
     options_.observer->statement("COMMIT");
     if (queue_) {
       queue_->add({.kind = BatchStatement::Kind::Commit, .sql = "COMMIT"});
@@ -240,6 +243,11 @@ void Runner::runStatements(const Migration& migration, const Steps& steps) {
   for (std::size_t i = 0; i < steps.size(); ++i) {
     options_.observer->stepStarted(i, steps[i].describe());
     if (!onlySql(steps[i])) flushQueue();
+    if (const auto* data = std::get_if<step::Data>(&steps[i].operation())) {
+      runData(migration, steps, i, data->up);
+      options_.observer->stepFinished(i);
+      continue;
+    }
     for (const Statement& statement : dialect.render(steps[i])) {
       if (statement.onlyIfColumnExists) {
         flushQueue();  // the column may come from a statement still queued
@@ -404,6 +412,7 @@ void Runner::refuseAlteredHistory(const std::vector<AppliedMigration>& applied, 
     }
   }
   if (changed.empty() && missing.empty()) return;
+  refuseChangedLiveModels(changed);
   std::vector<std::string> parts;
   if (!changed.empty()) parts.push_back(fmt::format("changed since they were applied: {}", fmt::join(changed, ", ")));
   if (!missing.empty()) parts.push_back(fmt::format("applied but no longer in the source: {}", fmt::join(missing, ", ")));
@@ -412,6 +421,38 @@ void Runner::refuseAlteredHistory(const std::vector<AppliedMigration>& applied, 
                        fmt::format("refusing to migrate: migrations {}; restore them, or run migrate:repair after "
                                    "a deliberate change",
                                    fmt::join(parts, "; ")));
+}
+
+void Runner::refuseChangedLiveModels(const std::vector<std::string>& changed) {
+  // A migration that builds tables from live models changes when a model does: the fix is
+  // to freeze it (the models as they were) and generate the change, not migrate:repair,
+  // which would make a fresh database create the new column and then add it again.
+  std::vector<std::string> parts;
+  std::string first;
+  for (const auto& quoted : changed) {
+    const std::string name = quoted.substr(1, quoted.size() - 2);
+    const auto found = std::find_if(source_.migrations.begin(), source_.migrations.end(),
+                                    [&](const Migration& m) { return m.name == name; });
+    if (found == source_.migrations.end()) continue;
+    std::vector<std::string> models;
+    for (const Step& step : upSteps(*found)) {
+      const auto* create = std::get_if<step::CreateTable>(&step.operation());
+      if (create && create->fromModel) models.push_back("'" + create->table.name + "'");
+    }
+    if (models.empty()) continue;
+    if (first.empty()) first = name;
+    parts.push_back(fmt::format("'{}' creates {} from the live model{} of table{} {}, which changed since it was "
+                                "applied; run `jsorm migrate:freeze {}` and paste what it prints in place of that "
+                                "migration",
+                                name, models.size() == 1 ? "a table" : "tables", models.size() == 1 ? "" : "s",
+                                models.size() == 1 ? "" : "s", fmt::join(models, ", "), name));
+  }
+  if (parts.empty()) return;
+  throw MigrationError(first, fmt::format("refusing to migrate: migration {}; then run `jsorm migrate:generate` to "
+                                          "write the model change as a new migration (not migrate:repair, which "
+                                          "would make a fresh database create the new columns and then add them "
+                                          "again)",
+                                          fmt::join(parts, "; migration ")));
 }
 
 RunResult Runner::migrate() {

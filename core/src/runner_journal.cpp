@@ -56,6 +56,11 @@ void Runner::runJournaled(const Migration& migration, const Steps& steps, std::i
     const std::string stepSum = detail::stepChecksum(steps[i]);
     const auto statements = dialect.render(steps[i]);
     options_.observer->stepStarted(i, steps[i].describe());
+    if (const auto* data = std::get_if<step::Data>(&steps[i].operation())) {
+      if (!done.has(i, 0)) runJournaledData(migration, steps, i, data->up, journal.insert(migration.name, {i, 0}, stepSum, true));
+      options_.observer->stepFinished(i);
+      continue;
+    }
     for (std::size_t j = 0; j < statements.size(); ++j) {
       if (done.has(i, j)) continue;
       const std::string& sql = statements[j].sql;
@@ -96,6 +101,22 @@ void Runner::runJournaled(const Migration& migration, const Steps& steps, std::i
   });
 }
 
+void Runner::runJournaledData(const Migration& migration, const Steps& steps, std::size_t i,
+                              const std::function<void(Database&)>& callback, const std::string& journalRow) {
+  // A data step changes rows, which are transactional even here: the code's changes and its
+  // journal row commit together, so a run cut off before COMMIT leaves neither and resuming
+  // runs the step again from the start. (Code that sends DDL through db->execute commits
+  // early on these databases and loses that guarantee.)
+  try {
+    runData(migration, steps, i, callback, options_.dryRun ? std::vector<std::string>{} : std::vector{journalRow});
+  } catch (const MigrationError& e) {
+    throw MigrationError(migration.name,
+                         fmt::format("{}; the migration is partial ({} of {} steps ran and are journaled): fix the "
+                                     "step and run migrate to resume, or migrate:down to undo them",
+                                     e.what(), i, steps.size()));
+  }
+}
+
 void Runner::reverseJournaled(const Migration& migration, detail::MigrationJournal journal) {
   const Dialect& dialect = connection_.dialect();
   const detail::StepJournal table(dialect, source_.migrationTable);
@@ -122,6 +143,11 @@ void Runner::reverseJournaled(const Migration& migration, detail::MigrationJourn
     plan.emplace_back(i, std::move(*reversed));
   }
   for (const auto& [i, down] : plan) {
+    if (const auto* data = down.size() == 1 ? std::get_if<step::Data>(&down.front().operation()) : nullptr) {
+      // Its undo and the end of its journal rows commit together, as its run did.
+      runData(migration, up, i, data->up, options_.dryRun ? std::vector<std::string>{} : std::vector{table.forgetStep(migration.name, i)});
+      continue;
+    }
     // The step's rows turn uncertain, its undo runs, its rows go: one server-side block, so
     // a run cut off halfway leaves rows the next run settles from the schema.
     std::vector<std::string> unit{table.markStepUncertain(migration.name, i)};

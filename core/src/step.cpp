@@ -39,6 +39,7 @@ std::string Step::describe() const {
           },
           [](const step::DropIndex& op) { return fmt::format("dropIndex(\"{}\", \"{}\")", op.table, op.name); },
           [](const step::RawSql& op) { return fmt::format("rawSql({})", quoted(op.up)); },
+          [](const step::Data& op) { return fmt::format("data({})", quoted(op.description)); },
       },
       op_);
 }
@@ -68,6 +69,10 @@ std::optional<Steps> Step::reversed() const {
           [](const step::RawSql& op) -> std::optional<Steps> {
             if (!op.down) return std::nullopt;
             return Steps{step::RawSql{*op.down, op.up}};
+          },
+          [](const step::Data& op) -> std::optional<Steps> {
+            if (!op.down) return std::nullopt;
+            return Steps{step::Data{op.description, op.down, op.up}};
           },
           [](const auto&) -> std::optional<Steps> { return std::nullopt; },
       },

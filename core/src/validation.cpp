@@ -111,6 +111,12 @@ class SchemaSimulation {
                        problems_.push_back(fmt::format("{}: the SQL is empty", where()));
                      }
                    },
+                   [&](const step::Data& op) {
+                     if (op.description.find_first_not_of(" \t\r\n") == std::string::npos) {
+                       problems_.push_back(fmt::format("{}: the data step has no description", where()));
+                     }
+                     if (!op.up) problems_.push_back(fmt::format("{}: the data step has no code", where()));
+                   },
                },
                step.operation());
   }

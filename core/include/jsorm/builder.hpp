@@ -5,6 +5,7 @@
 #include <jsorm/model.hpp>
 #include <jsorm/step.hpp>
 
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -26,7 +27,13 @@ struct CreateIndexOptions {
 /// The field factories of `t` plus the schema operations, as in jsorm.
 class JSORM_API Builder : public FieldFactory {
  public:
+  /// The model's table as the model is now: the migration changes when the model does
+  /// (frozen with `jsorm migrate:freeze`).
   Step createTable(const Model& model) const;
+  /// A table written out field by field, as migrate:freeze writes one: it never changes.
+  /// `t.createTable("posts", {{"id", t.number().primary()}, {"title", t.string()}})`
+  Step createTable(const char* table, std::initializer_list<FieldEntry> fields) const;
+  Step createTable(const std::string& table, std::initializer_list<FieldEntry> fields) const;
   Step dropTable(std::string table) const;
   Step renameTable(std::string from, std::string to) const;
   Step addColumn(std::string table, std::string column, const Field& field) const;
@@ -44,6 +51,12 @@ class JSORM_API Builder : public FieldFactory {
   Step dropIndex(std::string table, std::string name) const;
   Step rawSql(std::string up) const;
   Step rawSql(std::string up, std::string down) const;
+  /// C++ that changes data through the query runtime, on the migration's own connection and
+  /// in its transaction: `t.data("backfill slugs", [](Database& db) { db.update(...); })`.
+  /// The description is part of the checksum; without a down the step cannot be undone.
+  Step data(std::string description, std::function<void(Database&)> up) const;
+  /// The same with the code that undoes it.
+  Step data(std::string description, std::function<void(Database&)> up, std::function<void(Database&)> down) const;
 };
 
 JSORM_NAMESPACE_END

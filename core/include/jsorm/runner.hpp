@@ -155,6 +155,8 @@ class JSORM_API Runner {
   using Journal = std::map<std::string, detail::MigrationJournal>;
   std::vector<MigrationStatus> statusOf(const std::vector<AppliedMigration>& applied, const Journal& journal);
   void refuseAlteredHistory(const std::vector<AppliedMigration>& applied, const Journal& journal);
+  /// Throws when a changed migration (`'name'` each) builds tables from live models.
+  void refuseChangedLiveModels(const std::vector<std::string>& changed);
   void ensureTrackingTable();
   /// Runs `body` between BEGIN and COMMIT (shown, not sent, on a dry run); rolls back and
   /// rethrows when it throws.
@@ -165,6 +167,9 @@ class JSORM_API Runner {
   /// says already ran; on a database without transactional DDL.
   void runJournaled(const Migration& migration, const Steps& steps, std::int64_t batch, const std::string& checksum,
                     const detail::MigrationJournal* done);
+  /// Runs data step `i` on such a database, its journal row written in its transaction.
+  void runJournaledData(const Migration& migration, const Steps& steps, std::size_t i,
+                        const std::function<void(Database&)>& callback, const std::string& journalRow);
   /// Undoes the journaled steps of a partial migration, newest first, forgetting each.
   void reverseJournaled(const Migration& migration, detail::MigrationJournal journal);
   /// Settles the journal's uncertain statements (cut off on the server) by looking at the
@@ -177,6 +182,10 @@ class JSORM_API Runner {
   /// Undoes partial migrations (at most `limit`), newest first.
   RunResult undoPartial(std::optional<std::size_t> limit = std::nullopt);
   void runStatements(const Migration& migration, const Steps& steps);
+  /// Runs step `i`, a data step, with `callback` (its up or its down) against this
+  /// connection: inside the open transaction, else in one of its own (runner_data.cpp).
+  void runData(const Migration& migration, const Steps& steps, std::size_t i,
+               const std::function<void(Database&)>& callback, const std::vector<std::string>& alsoInTransaction = {});
   /// Runs a transactional migration's statements and tracking row in one transaction,
   /// again after a pause each time a statement gave up waiting for a lock, up to the retries.
   void runInTransactionRetrying(const Migration& migration, const Steps& steps, const std::function<void()>& record);
@@ -198,6 +207,8 @@ class JSORM_API Runner {
   bool lockWaitBounded_ = false;
   /// Set while a transaction (not a dry run) runs: its statements wait here until COMMIT.
   detail::StatementQueue* queue_ = nullptr;
+  /// Set while inTransaction's body runs: a data step then joins that transaction.
+  bool transactionOpen_ = false;
 };
 
 

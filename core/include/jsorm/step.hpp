@@ -4,12 +4,15 @@
 #include <jsorm/api.hpp>
 #include <jsorm/model.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 JSORM_NAMESPACE_BEGIN
+
+class Database;  // database_handle.hpp; a data step only stores callbacks taking one
 
 /// A foreign-key target.
 struct ForeignKey {
@@ -44,6 +47,9 @@ namespace step {
 struct CreateTable {
   TableDef table;
   std::vector<TableDef> pivots;
+  /// Built by createTable(Model) from a live model, so the migration changes when the model
+  /// does: the runner then names the model and points to migrate:freeze. Not in the checksum.
+  bool fromModel = false;
 };
 struct DropTable {
   std::string table;
@@ -78,6 +84,13 @@ struct RawSql {
   std::string up;
   std::optional<std::string> down;
 };
+/// C++ run against the migration's own connection and transaction (`t.data`). Only the
+/// description is in the checksum; without `down` the step cannot be undone.
+struct Data {
+  std::string description;
+  std::function<void(Database&)> up;
+  std::function<void(Database&)> down;
+};
 }  // namespace step
 
 class Step;
@@ -88,7 +101,8 @@ class JSORM_API Step {
  public:
   using Operation = std::variant<step::CreateTable, step::DropTable, step::RenameTable, step::AddColumn,
                                  step::DropColumn, step::RenameColumn, step::CreateIndex, step::DropIndex,
-                                 step::RawSql>;
+                                 step::RawSql, step::Data>;
+  // Append new operations at the end: an operation's index is part of every checksum.
 
   template <class Op>
     requires std::is_constructible_v<Operation, Op>
