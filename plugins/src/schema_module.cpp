@@ -2,6 +2,7 @@
 #include <jsorm/module_info.hpp>
 #include <jsorm/schema_module.hpp>
 
+#include "checksum_cache.hpp"
 #include "shared_object.hpp"
 
 #include <cstdint>
@@ -158,11 +159,18 @@ auto callSource(const std::filesystem::path& path, const std::string& symbol, Lo
 }
 }  // namespace
 
-LoadedMigrationSource SchemaModule::migrationSource(const std::string& symbol) const {
+LoadedMigrationSource SchemaModule::migrationSource(const std::string& symbol, SourceCheck check) const {
   const auto* entry = static_cast<const detail::SourceExport*>(findExport(symbol, SourceKind::Migration));
   return callSource(path_, symbol, [&] {
     MigrationSource source = entry->makeMigrationSource();
+    const auto key = detail::checksumCacheKey(path_.string() + "\n" + symbol);
+    if (key && check == SourceCheck::Checksums) {
+      if (auto checksums = detail::readCachedChecksums(*key, source)) {
+        return LoadedMigrationSource{{library_, std::move(source)}, ValidatedSource{std::move(*checksums)}};
+      }
+    }
     ValidatedSource validated = validate(source);
+    if (key) detail::writeCachedChecksums(*key, source, validated);
     return LoadedMigrationSource{{library_, std::move(source)}, std::move(validated)};
   });
 }

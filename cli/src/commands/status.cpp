@@ -41,7 +41,8 @@ nlohmann::json toJson(const std::vector<MigrationStatus>& statuses, const std::s
 
 int runStatus(Invocation& invocation) {
   if (isFleet(invocation)) return runStatusFleet(invocation);
-  auto opened = openMigrationSource(invocation);
+  // Checksums only: remembered ones when this code validated the source before (no build).
+  auto opened = openMigrationSource(invocation, SourceCheck::Checksums);
   auto connection = openConnection(invocation, opened.source());
   RunObserver quiet;
   Runner runner(*connection, opened.source(), runOptions(invocation, quiet), opened.loaded.validated);

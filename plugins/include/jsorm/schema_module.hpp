@@ -41,6 +41,16 @@ struct LoadedMigrationSource : Loaded<MigrationSource> {
   ValidatedSource validated;
 };
 
+/// How much of a migration source to check when it is loaded.
+enum class SourceCheck {
+  /// Validate it, building every migration (and remember the checksums found).
+  Full,
+  /// For commands that only compare checksums (migrate:status): the checksums remembered
+  /// the last time exactly this code, environment and folder validated the source, when
+  /// there are any; else as Full. Builds no migration on a hit (checksum_cache.hpp).
+  Checksums,
+};
+
 /// A loaded schema module (`libschema.so`).
 class JSORM_API SchemaModule {
  public:
@@ -60,7 +70,7 @@ class JSORM_API SchemaModule {
 
   /// Calls the exported migration source and validates it. Throws ModuleError when the
   /// symbol is absent or of another kind, SchemaError when its definitions are wrong.
-  LoadedMigrationSource migrationSource(const std::string& symbol) const;
+  LoadedMigrationSource migrationSource(const std::string& symbol, SourceCheck check = SourceCheck::Full) const;
   Loaded<MigrationGenerateSource> generateSource(const std::string& symbol) const;
 
  private:
