@@ -47,6 +47,34 @@ Step Builder::renameColumn(std::string table, std::string from, std::string to) 
   return step::RenameColumn{std::move(table), std::move(from), std::move(to)};
 }
 
+namespace {
+// alterColumn changes what a column holds (type, nullability, default). Keys, uniqueness,
+// indexes and references are other steps' business: a flag for them here would be ignored
+// on one database and not another, so it is refused.
+ColumnDef alteredColumn(const std::string& table, const std::string& column, const Field& field, const char* which) {
+  const FieldSpec& f = field.spec();
+  std::string refused;
+  if (f.type == FieldType::BelongsTo || f.type == FieldType::ManyToMany) refused = "a relation field";
+  else if (f.primary) refused = "a primary key";
+  else if (f.unique) refused = ".unique() (create or drop a unique index with createIndex/dropIndex)";
+  else if (f.index) refused = ".index() (create or drop the index with createIndex/dropIndex)";
+  else if (!f.referencesTable.empty()) refused = ".references() (a foreign key is kept as it is)";
+  if (!refused.empty()) {
+    throw SchemaError(fmt::format("alterColumn(\"{}\", \"{}\"): the {} field is {}; alterColumn changes only a "
+                                  "column's type, nullability and default",
+                                  table, column, which, refused));
+  }
+  return ColumnDef{column, f, std::nullopt};
+}
+}  // namespace
+
+Step Builder::alterColumn(std::string table, std::string column, const Field& field, AlterColumnOptions options) const {
+  ColumnDef now = alteredColumn(table, column, field, "new");
+  std::optional<ColumnDef> from;
+  if (options.from) from = alteredColumn(table, column, *options.from, ".from");
+  return step::AlterColumn{std::move(table), std::move(now), std::move(from)};
+}
+
 Step Builder::createIndex(std::string table, std::vector<std::string> columns, CreateIndexOptions options) const {
   IndexDef index;
   index.name = options.name.empty() ? defaultIndexName(table, columns, options.unique) : std::move(options.name);

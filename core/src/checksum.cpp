@@ -108,6 +108,12 @@ class Canonical {
                      },
                      // Code cannot be hashed: the description stands for it.
                      [&](const step::Data& op) { text(op.description); },
+                     [&](const step::AlterColumn& op) {
+                       text(op.table);
+                       column(op.column);
+                       number(op.from.has_value());
+                       if (op.from) column(*op.from);
+                     },
                  },
                  s.operation());
     }

@@ -65,13 +65,19 @@ std::string Dialect::columnDefinition(const ColumnDef& column) const {
   } else if (!f.optional) {
     sql += " NOT NULL";
   }
-  if (f.defaultValue) sql += " DEFAULT " + literal(*f.defaultValue);
-  // Parenthesised so that any expression is accepted by both SQLite and PostgreSQL.
-  if (!f.defaultSql.empty()) sql += " DEFAULT (" + f.defaultSql + ")";
+  sql += defaultClause(f);
   if (column.references) {
     sql += fmt::format(" REFERENCES {} ({})", quoteIdentifier(column.references->table),
                        quoteIdentifier(column.references->column));
   }
+  return sql;
+}
+
+std::string Dialect::defaultClause(const FieldSpec& f) const {
+  std::string sql;
+  if (f.defaultValue) sql += " DEFAULT " + literal(*f.defaultValue);
+  // Parenthesised so that any expression is accepted by both SQLite and PostgreSQL.
+  if (!f.defaultSql.empty()) sql += " DEFAULT (" + f.defaultSql + ")";
   return sql;
 }
 
@@ -134,6 +140,7 @@ std::vector<Statement> Dialect::render(const Step& step) const {
                         [this](const step::CreateIndex& op) { return createIndex(op); },
                         [this](const step::DropIndex& op) { return dropIndex(op); },
                         [this](const step::RawSql& op) { return rawSql(op); },
+                        [this](const step::AlterColumn& op) { return alterColumn(op); },
                         // C++, not SQL: one placeholder so the journal and the plan count it as one
                         // statement; the runner calls the code instead of sending this.
                         [](const step::Data& op) { return std::vector<Statement>{{dataStepComment(op)}}; },
@@ -193,6 +200,34 @@ std::vector<Statement> Dialect::addColumn(const step::AddColumn& op) const {
 std::vector<Statement> Dialect::renameColumn(const step::RenameColumn& op) const {
   return {{fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quoteIdentifier(op.table), quoteIdentifier(op.from),
                        quoteIdentifier(op.to))}};
+}
+
+Dialect::ColumnChange Dialect::columnChange(const step::AlterColumn& op) const {
+  if (!op.from) return {true, true, true};
+  const FieldSpec& now = op.column.field;
+  const FieldSpec& was = op.from->field;
+  return {columnType(op.column) != columnType(*op.from), now.optional != was.optional,
+          defaultClause(now) != defaultClause(was)};
+}
+
+std::string Dialect::typeConversion(const ColumnDef&) const { return {}; }
+
+std::vector<Statement> Dialect::alterColumn(const step::AlterColumn& op) const {
+  const ColumnChange change = columnChange(op);
+  const std::string alter =
+      fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quoteIdentifier(op.table), quoteIdentifier(op.column.name));
+  const FieldSpec& f = op.column.field;
+  const std::string newDefault = defaultClause(f);
+  std::vector<Statement> out;
+  // The old default is converted with the column and may not convert: it goes first and
+  // the new one (or the same one, converted by hand) is set after the type.
+  const bool hadDefault = !op.from || !defaultClause(op.from->field).empty();
+  const bool resetDefault = change.defaultValue || (change.type && hadDefault);
+  if ((change.type && hadDefault) || (change.defaultValue && newDefault.empty())) out.push_back({alter + "DROP DEFAULT"});
+  if (change.type) out.push_back({alter + "TYPE " + columnType(op.column) + typeConversion(op.column)});
+  if (change.nullability) out.push_back({alter + (f.optional ? "DROP NOT NULL" : "SET NOT NULL")});
+  if (resetDefault && !newDefault.empty()) out.push_back({alter + "SET" + newDefault});
+  return out;
 }
 
 std::vector<Statement> Dialect::createIndex(const step::CreateIndex& op) const { return {{createIndexSql(op.index)}}; }

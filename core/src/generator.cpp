@@ -54,10 +54,25 @@ bool widens(const ColumnSnapshot& from, const ColumnSnapshot& to) {
   return false;
 }
 
+// The column as alterColumn sees it: what it holds, without the key, uniqueness, index and
+// foreign key, which the step keeps as they are.
+ColumnSnapshot alteredColumn(ColumnSnapshot column) {
+  column.primary = column.unique = column.index = false;
+  column.references.reset();
+  return column;
+}
+
+ColumnDef alteredColumnDef(const ColumnSnapshot& column) { return columnDef(alteredColumn(column)); }
+
+std::string alterColumnCode(const std::string& table, const ColumnSnapshot& to, const ColumnSnapshot& from) {
+  return fmt::format("t.alterColumn({}, {}, {}, {{.from = {}}})", q(table), q(to.name), fieldCode(alteredColumn(to)),
+                     fieldCode(alteredColumn(from)));
+}
+
 // Collects the changes into ordered groups; the migration applies them group by group.
 class DiffBuilder {
  public:
-  enum Group { RenameTables, CreateTables, RenameColumns, AddColumns, DropIndexes, CreateIndexes, Manual, DropColumns, DropTables, kGroups };
+  enum Group { RenameTables, CreateTables, RenameColumns, AddColumns, DropIndexes, CreateIndexes, AlterColumns, DropColumns, DropTables, kGroups };
 
   /// `steps` are the typed steps `change.up` stands for: what the lint rules classify.
   void add(Group group, SchemaChange change, Steps steps = {}) {
@@ -220,8 +235,19 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
       risk = Risk::ReviewRequired;
     }
     if (what.empty()) continue;
-    SchemaChange change{risk, fmt::format("alter column {}.{}: {}", table, now.name, fmt::format("{}", fmt::join(what, ", "))), {}, {}, true};
-    out.add(DiffBuilder::Manual, std::move(change));
+    const std::string summary = fmt::format("alter column {}.{}: {}", table, now.name, fmt::join(what, ", "));
+    if (referencesChanged || from->primary != now.primary) {
+      // No builder operation changes a key or a foreign key: the file carries a TODO.
+      out.add(DiffBuilder::AlterColumns, {risk, summary, {}, {}, true});
+      continue;
+    }
+    // alterColumn changes type, nullability and default; the lint rules classify it. A
+    // renamed column is renamed first (and back last), so both directions use its new name.
+    ColumnSnapshot was = *from;
+    was.name = now.name;
+    out.add(DiffBuilder::AlterColumns,
+            {risk, summary, {alterColumnCode(table, now, was)}, {alterColumnCode(table, was, now)}},
+            {step::AlterColumn{table, alteredColumnDef(now), alteredColumnDef(was)}});
   }
 
   for (const auto& index : before.indexes) {

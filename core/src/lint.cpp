@@ -37,6 +37,25 @@ detail::AddedColumn addedColumn(const ColumnDef& column) {
   return added;
 }
 
+// The events of the ALTER COLUMN statements the step runs, as a rawSql ALTER COLUMN ... TYPE
+// or SET NOT NULL meets them; with no `from` every part may change. A default alone is a
+// catalog change. (SQLite rebuilds the table instead, in its one writer's transaction.)
+void alterColumn(detail::RuleEngine& engine, const step::AlterColumn& op) {
+  const FieldSpec& now = op.column.field;
+  const FieldSpec* was = op.from ? &op.from->field : nullptr;
+  const bool typeChanges = !was || now.type != was->type || now.precision != was->precision ||
+                           now.scale != was->scale ||
+                           (now.type == FieldType::String && stringLength(now) != stringLength(*was));
+  // PostgreSQL widens a varchar, or makes it text, in its catalog alone: no rewrite, no scan.
+  const bool pgCatalogOnly = engine.database() == DatabaseKind::Postgres && was && was->type == FieldType::String &&
+                             (now.type == FieldType::Text ||
+                              (now.type == FieldType::String && stringLength(now) >= stringLength(*was)));
+  engine.ddl();
+  if (engine.database() == DatabaseKind::Sqlite) return;
+  if (typeChanges && !pgCatalogOnly) engine.changeColumnType(op.table, op.column.name);
+  if (!now.optional && (!was || was->optional)) engine.setNotNull(op.table, op.column.name);
+}
+
 void feed(detail::RuleEngine& engine, const Step& step) {
   std::visit(Overloaded{
                  [&](const step::CreateTable& op) {
@@ -64,6 +83,7 @@ void feed(detail::RuleEngine& engine, const Step& step) {
                  [&](const step::RawSql& op) { detail::lintRawSql(engine, op.up); },
                  // Rows change, the schema does not: no schema event to lint.
                  [](const step::Data&) {},
+                 [&](const step::AlterColumn& op) { alterColumn(engine, op); },
              },
              step.operation());
 }

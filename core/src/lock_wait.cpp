@@ -46,7 +46,8 @@ std::vector<std::string> tablesLockedBy(const Step& step) {
                         [&](const step::DropIndex& op) { tables.push_back(op.table); },
                         [](const step::RawSql&) {},
                         // Its code names no tables in advance.
-                        [](const step::Data&) {}},
+                        [](const step::Data&) {},
+                        [&](const step::AlterColumn& op) { tables.push_back(op.table); }},
              step.operation());
   std::sort(tables.begin(), tables.end());
   tables.erase(std::unique(tables.begin(), tables.end()), tables.end());

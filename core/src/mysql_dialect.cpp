@@ -138,6 +138,12 @@ class MysqlDialect final : public Dialect {
     return {{sql}};
   }
 
+  // MODIFY restates the whole column; its indexes and foreign keys are the table's and stay.
+  std::vector<Statement> alterColumn(const step::AlterColumn& op) const override {
+    if (!columnChange(op).any()) return {};
+    return {{fmt::format("ALTER TABLE {} MODIFY COLUMN {}", quoteIdentifier(op.table), columnDefinition(op.column))}};
+  }
+
   std::vector<Statement> dropColumn(const step::DropColumn& op) const override {
     return {{fmt::format("ALTER TABLE {} DROP COLUMN {}{}", quoteIdentifier(op.table), op.ifExists ? "IF EXISTS " : "",
                          quoteIdentifier(op.column))}};

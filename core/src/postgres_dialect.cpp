@@ -56,6 +56,11 @@ class PostgresDialect final : public Dialect {
     return out;
   }
 
+  // Without USING PostgreSQL refuses a type it has no assignment cast to (text to integer).
+  std::string typeConversion(const ColumnDef& column) const override {
+    return fmt::format(" USING {}::{}", quoteIdentifier(column.name), columnType(column));
+  }
+
   std::vector<Statement> dropColumn(const step::DropColumn& op) const override {
     return {{fmt::format("ALTER TABLE {} DROP COLUMN {}{}", quoteIdentifier(op.table), op.ifExists ? "IF EXISTS " : "",
                          quoteIdentifier(op.column))}};

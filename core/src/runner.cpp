@@ -4,6 +4,7 @@
 #include "checksum.hpp"
 #include "lock_wait.hpp"
 #include "runner_journal.hpp"
+#include "sqlite_rebuild.hpp"
 #include "statement_queue.hpp"
 #include "step_journal.hpp"
 #include "tracking_table.hpp"
@@ -253,6 +254,20 @@ void Runner::runStatements(const Migration& migration, const Steps& steps) {
         flushQueue();  // the column may come from a statement still queued
         if (!connection_.hasColumn(statement.onlyIfColumnExists->table, statement.onlyIfColumnExists->column)) continue;
       }
+      if (statement.rebuild) {
+        // SQLite's alterColumn: the statements come from the table as it is now.
+        flushQueue();
+        try {
+          detail::rebuildTable(connection_, *statement.rebuild, options_.dryRun,
+                               [&](const std::string& sql) { options_.observer->statement(sql); });
+        } catch (const SqlError& e) {
+          throw detail::stepFailure(migration, steps, i, e, e.statement());
+        } catch (const SchemaError& e) {
+          throw MigrationError(migration.name, fmt::format("migration '{}' failed at step {} of {}: {}", migration.name,
+                                                           i + 1, steps.size(), e.what()));
+        }
+        continue;
+      }
       if (queue_) {
         options_.observer->statement(statement.sql);
         queue_->add({.sql = statement.sql, .migration = &migration, .steps = &steps, .step = i,
@@ -297,6 +312,8 @@ void Runner::runMigration(const Migration& migration, const Steps& steps, Direct
     }
   };
 
+  // SQLite's table rebuild needs foreign keys off, which only works outside a transaction.
+  const detail::ForeignKeysOffForRebuild foreignKeys(connection_, steps, options_.dryRun, *options_.observer);
   if (!transactional) {
     // Outside a transaction the row is written only once every statement succeeded: a
     // failure leaves the migration pending, with whatever its statements already did.

@@ -150,6 +150,7 @@ class Replay {
                    },
                    // Rows change, the schema does not.
                    [](const step::Data&) {},
+                   [&](const step::AlterColumn& op) { alterColumn(op); },
                },
                step.operation());
   }
@@ -211,6 +212,24 @@ class Replay {
     std::erase_if(table.indexes, [&](const auto& i) {
       return std::find(i.columns.begin(), i.columns.end(), op.column) != i.columns.end();
     });
+  }
+
+  // Type, nullability and default change; the column's key, uniqueness, indexes and
+  // foreign key stay, as they do in the database.
+  void alterColumn(const step::AlterColumn& op) {
+    if (!known(op.table)) return;
+    TableSnapshot& table = tables_[op.table];
+    for (auto& column : table.columns) {
+      if (column.name != op.column.name) continue;
+      const ColumnSnapshot altered = detail::columnOf(op.column);
+      column.type = altered.type;
+      column.length = altered.length;
+      column.precision = altered.precision;
+      column.scale = altered.scale;
+      column.nullable = altered.nullable;
+      column.defaultValue = altered.defaultValue;
+      column.defaultSql = altered.defaultSql;
+    }
   }
 
   void renameColumn(const step::RenameColumn& op) {

@@ -56,6 +56,16 @@ class SqliteDialect final : public Dialect {
     return out;
   }
 
+  // SQLite has no ALTER COLUMN: the table is rebuilt (sqlite_rebuild.cpp), which needs the
+  // table as the database holds it, so the runner expands this statement when it runs.
+  std::vector<Statement> alterColumn(const step::AlterColumn& op) const override {
+    if (!columnChange(op).any()) return {};
+    Statement rebuild{fmt::format("-- rebuild table {} with column {} as {}", quoteIdentifier(op.table),
+                                  quoteIdentifier(op.column.name), columnDefinition(op.column))};
+    rebuild.rebuild = op;
+    return {rebuild};
+  }
+
   std::vector<Statement> createIndex(const step::CreateIndex& op) const override {
     IndexDef index = op.index;
     index.concurrently = false;  // SQLite has no concurrent index builds

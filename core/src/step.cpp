@@ -40,6 +40,9 @@ std::string Step::describe() const {
           [](const step::DropIndex& op) { return fmt::format("dropIndex(\"{}\", \"{}\")", op.table, op.name); },
           [](const step::RawSql& op) { return fmt::format("rawSql({})", quoted(op.up)); },
           [](const step::Data& op) { return fmt::format("data({})", quoted(op.description)); },
+          [](const step::AlterColumn& op) {
+            return fmt::format("alterColumn(\"{}\", \"{}\")", op.table, op.column.name);
+          },
       },
       op_);
 }
@@ -65,6 +68,11 @@ std::optional<Steps> Step::reversed() const {
           },
           [](const step::CreateIndex& op) -> std::optional<Steps> {
             return Steps{step::DropIndex{op.index.table, op.index.name}};
+          },
+          [](const step::AlterColumn& op) -> std::optional<Steps> {
+            // Back to the column as it was, known only when the migration says (.from).
+            if (!op.from) return std::nullopt;
+            return Steps{step::AlterColumn{op.table, *op.from, op.column}};
           },
           [](const step::RawSql& op) -> std::optional<Steps> {
             if (!op.down) return std::nullopt;

@@ -106,6 +106,15 @@ class SchemaSimulation {
                      }
                    },
                    [&](const step::DropIndex& op) { check(op.name, "index name"); },
+                   [&](const step::AlterColumn& op) {
+                     check(op.table, "table name");
+                     check(op.column.name, "column name");
+                     auto* columns = find(op.table);
+                     if (columns && !columns->count(op.column.name)) {
+                       problems_.push_back(
+                           fmt::format("{}: table '{}' has no column '{}'", where(), op.table, op.column.name));
+                     }
+                   },
                    [&](const step::RawSql& op) {
                      if (op.up.find_first_not_of(" \t\r\n;") == std::string::npos) {
                        problems_.push_back(fmt::format("{}: the SQL is empty", where()));

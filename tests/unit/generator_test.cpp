@@ -436,8 +436,11 @@ TEST_CASE("diff: a renamed belongsTo renames its _id column - a rename with a ne
     REQUIRE(diff.changes.size() == 2);
     CHECK(diff.changes[0].summary == "rename column users.fullname to full_name (code reading the old name breaks)");
     CHECK(diff.changes[1].summary == "alter column users.full_name: type string(255) -> string(100)");
-    CHECK(diff.changes[1].manual);
+    CHECK_FALSE(diff.changes[1].manual);
     CHECK(diff.changes[1].risk == Risk::ReviewRequired);
+    // Altered under its new name: the rename comes first, and is undone last.
+    CHECK(diff.changes[1].up == Code{"t.alterColumn(\"users\", \"full_name\", t.string(100), {.from = t.string()})"});
+    CHECK(diff.changes[1].down == Code{"t.alterColumn(\"users\", \"full_name\", t.string(), {.from = t.string(100)})"});
   }
 }
 
@@ -462,58 +465,109 @@ TEST_CASE("diff: an undeclared drop and add of the same type notes a possible re
   CHECK(other.changes.size() == 2);
 }
 
-TEST_CASE("diff: a type change is a manual change - narrowing needs review, widening is safe") {
+TEST_CASE("diff: a type change is an alterColumn, classified by the lint rules of the database") {
   struct Case {
     Field before;
     Field after;
-    Risk risk;
+    Risk risk;  ///< on PostgreSQL: only a varchar widening rewrites nothing
     const char* summary;
+    const char* up;
+    const char* down;
   };
   const std::vector<Case> cases{
-      {t.string(100), t.string(50), Risk::ReviewRequired, "alter column users.v: type string(100) -> string(50)"},
-      {t.string(50), t.string(100), Risk::Safe, "alter column users.v: type string(50) -> string(100)"},
-      {t.string(), t.text(), Risk::Safe, "alter column users.v: type string(255) -> text"},
-      {t.text(), t.string(), Risk::ReviewRequired, "alter column users.v: type text -> string(255)"},
-      {t.number(), t.bigint(), Risk::Safe, "alter column users.v: type number -> bigint"},
-      {t.bigint(), t.number(), Risk::ReviewRequired, "alter column users.v: type bigint -> number"},
-      {t.decimal(10, 2), t.decimal(12, 2), Risk::Safe, "alter column users.v: type decimal(10, 2) -> decimal(12, 2)"},
+      {t.string(100), t.string(50), Risk::ReviewRequired, "alter column users.v: type string(100) -> string(50)",
+       "t.alterColumn(\"users\", \"v\", t.string(50), {.from = t.string(100)})",
+       "t.alterColumn(\"users\", \"v\", t.string(100), {.from = t.string(50)})"},
+      {t.string(50), t.string(100), Risk::Safe, "alter column users.v: type string(50) -> string(100)",
+       "t.alterColumn(\"users\", \"v\", t.string(100), {.from = t.string(50)})",
+       "t.alterColumn(\"users\", \"v\", t.string(50), {.from = t.string(100)})"},
+      {t.string(), t.text(), Risk::Safe, "alter column users.v: type string(255) -> text",
+       "t.alterColumn(\"users\", \"v\", t.text(), {.from = t.string()})",
+       "t.alterColumn(\"users\", \"v\", t.string(), {.from = t.text()})"},
+      {t.text(), t.string(), Risk::ReviewRequired, "alter column users.v: type text -> string(255)",
+       "t.alterColumn(\"users\", \"v\", t.string(), {.from = t.text()})",
+       "t.alterColumn(\"users\", \"v\", t.text(), {.from = t.string()})"},
+      {t.number(), t.bigint(), Risk::ReviewRequired, "alter column users.v: type number -> bigint",
+       "t.alterColumn(\"users\", \"v\", t.bigint(), {.from = t.number()})",
+       "t.alterColumn(\"users\", \"v\", t.number(), {.from = t.bigint()})"},
       {t.decimal(10, 2), t.decimal(10, 4), Risk::ReviewRequired,
-       "alter column users.v: type decimal(10, 2) -> decimal(10, 4)"},
-      {t.number(), t.string(), Risk::ReviewRequired, "alter column users.v: type number -> string(255)"},
+       "alter column users.v: type decimal(10, 2) -> decimal(10, 4)",
+       "t.alterColumn(\"users\", \"v\", t.decimal(10, 4), {.from = t.decimal(10, 2)})",
+       "t.alterColumn(\"users\", \"v\", t.decimal(10, 2), {.from = t.decimal(10, 4)})"},
+      {t.number(), t.string(), Risk::ReviewRequired, "alter column users.v: type number -> string(255)",
+       "t.alterColumn(\"users\", \"v\", t.string(), {.from = t.number()})",
+       "t.alterColumn(\"users\", \"v\", t.number(), {.from = t.string()})"},
   };
   for (const auto& k : cases) {
     INFO(k.summary);
     const SchemaChange c = onlyChange(diffOf({users({{"v", k.before}})}, {users({{"v", k.after}})}));
     CHECK(c.risk == k.risk);
     CHECK(c.summary == k.summary);
-    CHECK(c.manual);
-    CHECK(c.up.empty());
-    CHECK(c.down.empty());
+    CHECK_FALSE(c.manual);
+    CHECK(c.up == Code{k.up});
+    CHECK(c.down == Code{k.down});
+    REQUIRE(c.steps.size() == 1);
+    CHECK(std::holds_alternative<step::AlterColumn>(c.steps.front().operation()));
+    // MySQL copies the table for any type change; SQLite rebuilds it, which no rule flags.
+    CHECK(onlyChange(diffOf({users({{"v", k.before}})}, {users({{"v", k.after}})}, DatabaseKind::Mysql)).risk ==
+          Risk::ReviewRequired);
+    CHECK(onlyChange(diffOf({users({{"v", k.before}})}, {users({{"v", k.after}})}, DatabaseKind::Sqlite)).risk ==
+          Risk::Safe);
   }
 }
 
-TEST_CASE("diff: nullability and default changes are manual changes") {
-  SECTION("nullable -> required needs review") {
+TEST_CASE("diff: the altered column's key, uniqueness, index and foreign key stay out of alterColumn") {
+  const Model Before = defineModel("posts", {{"id", t.number().primary()},
+                                             {"slug", t.string(40).unique().index()},
+                                             {"author", t.belongsTo(Author)}});
+  const Model After = defineModel("posts", {{"id", t.number().primary()},
+                                            {"slug", t.string(80).unique().index().defaultTo("x")},
+                                            {"author", t.belongsTo(Author).optional()}});
+  const SchemaDiff diff = diffOf({Author, Before}, {Author, After});
+  INFO(describe(diff));
+  REQUIRE(diff.changes.size() == 2);
+  CHECK(change(diff, "alter column posts.slug").up ==
+        Code{"t.alterColumn(\"posts\", \"slug\", t.string(80).defaultTo(\"x\"), {.from = t.string(40)})"});
+  CHECK(change(diff, "alter column posts.author_id").up ==
+        Code{"t.alterColumn(\"posts\", \"author_id\", t.number().optional(), {.from = t.number()})"});
+}
+
+TEST_CASE("diff: a changed primary key or foreign key stays a manual change with a TODO") {
+  const Model Editor = defineModel("editors", {{"id", t.number().primary()}});
+  const Model Before = defineModel("posts", {{"id", t.number().primary()}, {"author", t.belongsTo(Author)}});
+  const Model After = defineModel("posts", {{"id", t.number().primary()}, {"author_id", t.number().references("editors", "id")}});
+  const SchemaChange c = onlyChange(diffOf({Author, Editor, Before}, {Author, Editor, After}));
+  CHECK(c.manual);
+  CHECK(c.up.empty());
+  CHECK_THAT(c.summary, Contains("foreign key changed"));
+}
+
+TEST_CASE("diff: nullability and default changes are alterColumn steps") {
+  SECTION("nullable -> required needs review (SET NOT NULL scans the table)") {
     const SchemaChange c =
         onlyChange(diffOf({users({{"email", t.string().optional()}})}, {users({{"email", t.string()}})}));
     CHECK(c.risk == Risk::ReviewRequired);
-    CHECK(c.manual);
+    CHECK_FALSE(c.manual);
     CHECK(c.summary == "alter column users.email: now required (NOT NULL)");
-    CHECK(c.up.empty());
+    CHECK(c.up == Code{"t.alterColumn(\"users\", \"email\", t.string(), {.from = t.string().optional()})"});
+    REQUIRE(c.findings.size() == 1);
+    CHECK(c.findings[0].rule == "set-not-null-without-check");
   }
   SECTION("required -> nullable is safe") {
     const SchemaChange c =
         onlyChange(diffOf({users({{"email", t.string()}})}, {users({{"email", t.string().optional()}})}));
     CHECK(c.risk == Risk::Safe);
-    CHECK(c.manual);
+    CHECK_FALSE(c.manual);
     CHECK(c.summary == "alter column users.email: now nullable");
   }
   SECTION("a changed default is safe") {
     const SchemaChange c = onlyChange(
         diffOf({users({{"n", t.number().defaultTo(1)}})}, {users({{"n", t.number().defaultTo(2)}})}));
     CHECK(c.risk == Risk::Safe);
-    CHECK(c.manual);
+    CHECK_FALSE(c.manual);
     CHECK(c.summary == "alter column users.n: default changed");
+    CHECK(c.up == Code{"t.alterColumn(\"users\", \"n\", t.number().defaultTo(2), {.from = t.number().defaultTo(1)})"});
+    CHECK(c.down == Code{"t.alterColumn(\"users\", \"n\", t.number().defaultTo(1), {.from = t.number().defaultTo(2)})"});
   }
 }
 
@@ -638,7 +692,7 @@ TEST_CASE("diff: changes come in the order a migration can apply them") {
 
 // --- the migration file ----------------------------------------------------------------
 
-TEST_CASE("migrationFileText: a registered migration with each change's class and code, TODOs for manual ones") {
+TEST_CASE("migrationFileText: a registered migration with each change's class and code") {
   const SchemaDiff diff = diffOf({users({{"title", t.string(100)}, {"nickname", t.string(30).optional()}})},
                                  {users({{"title", t.string(50)}, {"timezone", t.string().optional()}, {"age", t.number()}})});
   INFO(describe(diff));
@@ -660,7 +714,7 @@ TEST_CASE("migrationFileText: a registered migration with each change's class an
   CHECK_THAT(text, !Contains("    .transaction = false,\n"));
   CHECK_THAT(text, Contains("// dangerous: drop column users.nickname (its data is lost)\n"));
   CHECK_THAT(text, Contains("// review_required: alter column users.title: type string(100) -> string(50)\n"));
-  CHECK_THAT(text, Contains("// TODO:"));
+  CHECK_THAT(text, !Contains("// TODO:"));
 
   const auto up = text.find(".up = ");
   const auto down = text.find(".down = ");
@@ -673,24 +727,26 @@ TEST_CASE("migrationFileText: a registered migration with each change's class an
   CHECK_THAT(upPart, Contains("t.addColumn(\"users\", \"timezone\", t.string().optional()),\n"));
   CHECK_THAT(upPart, Contains("t.addColumn(\"users\", \"age\", t.number()),\n"));
   CHECK_THAT(upPart, Contains("t.dropColumn(\"users\", \"nickname\"),\n"));
-  CHECK_THAT(upPart, Contains("// TODO:"));
+  CHECK_THAT(upPart, Contains("t.alterColumn(\"users\", \"title\", t.string(50), {.from = t.string(100)}),\n"));
   CHECK_THAT(upPart, !Contains("t.dropColumn(\"users\", \"timezone\")"));
   CHECK(upPart.find("\"timezone\", t.string()") < upPart.find("t.dropColumn(\"users\", \"nickname\")"));
 
   CHECK_THAT(downPart, Contains("t.dropColumn(\"users\", \"timezone\"),\n"));
   CHECK_THAT(downPart, Contains("t.dropColumn(\"users\", \"age\"),\n"));
   CHECK_THAT(downPart, Contains("t.addColumn(\"users\", \"nickname\", t.string(30).optional()),\n"));
-  CHECK_THAT(downPart, Contains("// TODO:"));
+  CHECK_THAT(downPart, Contains("t.alterColumn(\"users\", \"title\", t.string(100), {.from = t.string(50)}),\n"));
   CHECK_THAT(downPart, !Contains("t.addColumn(\"users\", \"timezone\""));
   // Undone in reverse order: the dropped column comes back before the added ones go.
   CHECK(downPart.find("t.addColumn(\"users\", \"nickname\"") < downPart.find("t.dropColumn(\"users\", \"timezone\")"));
 }
 
 TEST_CASE("migrationFileText: the manual change has no code, only the TODO") {
-  const SchemaDiff diff = diffOf({users({{"email", t.string().optional()}})}, {users({{"email", t.string()}})});
+  const Model Editor = defineModel("editors", {{"id", t.number().primary()}});
+  const SchemaDiff diff =
+      diffOf({Editor, users({{"email", t.string()}})}, {Editor, users({{"email", t.string().references("editors", "id")}})});
   const std::string text = migrationFileText(diff, "m", "h");
   INFO(text);
-  CHECK_THAT(text, Contains("// review_required: alter column users.email: now required (NOT NULL)\n"));
+  CHECK_THAT(text, Contains("// review_required: alter column users.email: foreign key changed\n"));
   CHECK_THAT(text, Contains("// TODO:"));
   // Every line between the Steps braces is a comment.
   std::istringstream lines(text);

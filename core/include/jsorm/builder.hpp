@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,11 @@ JSORM_NAMESPACE_BEGIN
 
 struct DropColumnOptions {
   bool ifExists = false;
+};
+
+struct AlterColumnOptions {
+  /// The column as it is now, which makes the step reversible (`{.from = t.string(100)}`).
+  std::optional<Field> from;
 };
 
 struct CreateIndexOptions {
@@ -39,6 +45,9 @@ class JSORM_API Builder : public FieldFactory {
   Step addColumn(std::string table, std::string column, const Field& field) const;
   Step dropColumn(std::string table, std::string column, DropColumnOptions options = {}) const;
   Step renameColumn(std::string table, std::string from, std::string to) const;
+  /// Changes the column's type, nullability and default to `field`'s; its indexes and
+  /// foreign key stay. SQLite rebuilds the table in the migration's transaction.
+  Step alterColumn(std::string table, std::string column, const Field& field, AlterColumnOptions options = {}) const;
   Step createIndex(std::string table, std::vector<std::string> columns, CreateIndexOptions options = {}) const;
   /// The same for a braced column list, `createIndex("users", {"email"})`: the names stay
   /// string literals until the step copies them, so the caller builds no std::string or vector.

@@ -23,6 +23,10 @@ struct ColumnRef {
 struct Statement {
   std::string sql;
   std::optional<ColumnRef> onlyIfColumnExists;
+  /// Set when the statement stands for a table rebuild that only the live table can spell
+  /// (SQLite's alterColumn): the runner reads the table when the step runs and runs the
+  /// rebuild's statements instead of `sql`, which only describes it.
+  std::optional<step::AlterColumn> rebuild;
 };
 
 /// Turns steps into SQL for one database. Rendering is pure: no connection involved.
@@ -55,6 +59,9 @@ class JSORM_API Dialect {
   virtual std::vector<Statement> addColumn(const step::AddColumn& op) const;
   virtual std::vector<Statement> dropColumn(const step::DropColumn& op) const = 0;
   virtual std::vector<Statement> renameColumn(const step::RenameColumn& op) const;
+  /// ALTER COLUMN ... TYPE / SET or DROP NOT NULL / SET or DROP DEFAULT, each only when it
+  /// differs from `op.from` (all three when that is unknown).
+  virtual std::vector<Statement> alterColumn(const step::AlterColumn& op) const;
   virtual std::vector<Statement> createIndex(const step::CreateIndex& op) const;
   virtual std::vector<Statement> dropIndex(const step::DropIndex& op) const;
   virtual std::vector<Statement> rawSql(const step::RawSql& op) const;
@@ -105,6 +112,21 @@ class JSORM_API Dialect {
   virtual std::string lockHoldersQuery(const std::vector<std::string>& tables) const;
 
  protected:
+  /// What an alterColumn changes, as this dialect spells the column: all of it when the
+  /// old column is unknown.
+  struct ColumnChange {
+    bool type = false;
+    bool nullability = false;
+    bool defaultValue = false;
+    bool any() const noexcept { return type || nullability || defaultValue; }
+  };
+  ColumnChange columnChange(const step::AlterColumn& op) const;
+  /// What follows `TYPE <type>` in ALTER COLUMN: how old values become the new type
+  /// (PostgreSQL's `USING "col"::type`); nothing by default.
+  virtual std::string typeConversion(const ColumnDef& column) const;
+  /// ` DEFAULT ...` of a column as columnDefinition writes it, or empty.
+  std::string defaultClause(const FieldSpec& field) const;
+
   std::string tableBody(const TableDef& table) const;
   std::string createIndexSql(const IndexDef& index) const;
 };

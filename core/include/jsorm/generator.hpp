@@ -28,7 +28,7 @@ struct SchemaChange {
   std::string summary;            ///< e.g. "add column users.timezone (nullable)"
   std::vector<std::string> up;    ///< C++ builder expressions, e.g. `t.addColumn(...)`
   std::vector<std::string> down;  ///< expressions that undo `up`, in order
-  /// No builder operation expresses it (a column's type, nullability or default): the file
+  /// No builder operation expresses it (a column's primary key or foreign key): the file
   /// carries a TODO for hand-written SQL instead of code.
   bool manual = false;
   /// The typed steps `up` stands for (none for a manual change): what the lint rules check.

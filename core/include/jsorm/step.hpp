@@ -91,6 +91,14 @@ struct Data {
   std::function<void(Database&)> up;
   std::function<void(Database&)> down;
 };
+/// Changes a column's type, nullability and default (`t.alterColumn`). Its indexes,
+/// uniqueness and foreign key stay as they are. Reversible when `from`, the column as it
+/// was, is known; SQLite rebuilds the table to do it.
+struct AlterColumn {
+  std::string table;
+  ColumnDef column;
+  std::optional<ColumnDef> from;
+};
 }  // namespace step
 
 class Step;
@@ -101,7 +109,7 @@ class JSORM_API Step {
  public:
   using Operation = std::variant<step::CreateTable, step::DropTable, step::RenameTable, step::AddColumn,
                                  step::DropColumn, step::RenameColumn, step::CreateIndex, step::DropIndex,
-                                 step::RawSql, step::Data>;
+                                 step::RawSql, step::Data, step::AlterColumn>;
   // Append new operations at the end: an operation's index is part of every checksum.
 
   template <class Op>
