@@ -17,14 +17,14 @@ inline const Model Author = defineModel("authors", {
 
 inline const Model Post = defineModel("posts", {
     {"id", t.number().primary()},
-    {"title", t.string()},
-    {"author", t.belongsTo(Author)},
+    {"title", t.string()},             // v2 makes it text with a default
+    {"author", t.belongsTo(Author)},   // v2 makes it optional
     {"legacy_code", t.string(20).optional()},  // v2 drops it
 });
 
 inline const Model Tag = defineModel("tags", {
     {"id", t.number().primary()},
-    {"label", t.string(50).unique()},
+    {"label", t.string(50).unique()},  // v2 widens it
 });
 
 inline const Model Draft = defineModel("drafts", {  // v2 drops the table

@@ -19,13 +19,13 @@ inline const Model Author = defineModel("authors", {
 
 inline const Model Tag = defineModel("tags", {
     {"id", t.number().primary()},
-    {"label", t.string(50).unique()},
+    {"label", t.string(80).unique()},  // widened: alterColumn, its unique index kept
 });
 
 inline const Model Post = defineModel("posts", {
     {"id", t.number().primary()},
-    {"title", t.string()},
-    {"author", t.belongsTo(Author)},
+    {"title", t.text().defaultTo("untitled")},  // new type and default: alterColumn (SQLite rebuilds posts)
+    {"author", t.belongsTo(Author).optional()},  // now nullable: alterColumn, its foreign key kept
     {"editor", t.belongsTo(Author).optional()},  // new belongsTo
     {"tags", t.manyToMany(Tag)},                  // new pivot table posts_tags
     // legacy_code dropped

@@ -191,7 +191,7 @@ cmake_minimum_required(VERSION 3.25)
 project(roundtrip_app LANGUAGES CXX)
 set(CMAKE_CXX_STANDARD 20)
 set(CMAKE_CXX_STANDARD_REQUIRED ON)
-find_package(jsorm 0.2 REQUIRED)
+find_package(jsorm 0.3 REQUIRED)
 jsorm_add_schema_module(app SOURCES schema.cpp MIGRATIONS_DIR migrations)
 EOF
 cat >"$app/schema.cpp" <<'EOF'
