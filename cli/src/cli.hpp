@@ -29,6 +29,7 @@ enum OptionGroup : unsigned {
   kDiagramOptions = 1u << 13,    ///< --format mermaid|dot|svg
   kCheckOptions = 1u << 14,      ///< --models (db:check)
   kBaselineOptions = 1u << 15,   ///< --force without the production guard: skip the schema check
+  kMakeOptions = 1u << 16,       ///< --out DIR alone (migrate:make)
 };
 
 /// The longest --lock-timeout accepted: a week.
@@ -52,6 +53,7 @@ struct Options {
   bool compareModels = false;              ///< db:check --models
   std::string migrationName;
   std::string outDirectory;
+  std::string historySymbol;  ///< migrate:generate --history SYMBOL
   bool check = false;
   bool allowDangerous = false;
   std::string url;  ///< --url (never empty when given), or the config's url

@@ -10,6 +10,8 @@ extern const Command migrateDownCommand;
 extern const Command statusCommand;
 extern const Command lintCommand;
 extern const Command repairCommand;
+extern const Command freezeCommand;
+extern const Command makeCommand;
 extern const Command freshCommand;
 extern const Command rollbackCommand;
 extern const Command checkCommand;
@@ -28,11 +30,13 @@ const std::vector<Command>& commands() {
       statusCommand,
       lintCommand,
       repairCommand,
+      freezeCommand,
       freshCommand,
       rollbackCommand,
       checkCommand,
       baselineCommand,
       generateCommand,
+      makeCommand,
       diagramCommand,
       inspectCommand,
       artifactDiffCommand,

@@ -68,7 +68,7 @@ std::map<std::string, SourceEntry> readSources(const std::filesystem::path& file
     if (std::string_view(section) == "migrationSources") {
       refuseUnknownKeys(file, *entry, fmt::format("[{}]", path), {"module", "export", "url"});
     } else {
-      refuseUnknownKeys(file, *entry, fmt::format("[{}]", path), {"module", "export"});
+      refuseUnknownKeys(file, *entry, fmt::format("[{}]", path), {"module", "export", "history"});
     }
     SourceEntry source;
     source.name = name;
@@ -77,6 +77,10 @@ std::map<std::string, SourceEntry> readSources(const std::filesystem::path& file
     source.module = requireString(file, *entry, "module", path, true);
     source.exportName = requireString(file, *entry, "export", path, true);
     if (entry->get("url")) source.url = requireString(file, *entry, "url", path, true);
+    if (entry->get("history")) {
+      source.history = requireString(file, *entry, "history", path, true);
+      source.historyAt = at(file, entry->get("history")->source());
+    }
     sources.emplace(name, std::move(source));
   }
   return sources;
@@ -102,6 +106,20 @@ void readRunSection(const std::filesystem::path& file, const toml::table& root, 
     const std::string problem = count ? retriesProblem(*count) : "must be a whole number";
     if (!problem.empty()) throw ConfigError(fmt::format("{}: run.retries {}", at(file, retries->source()), problem));
     config.retries = static_cast<int>(*count);
+  }
+}
+// history = "NAME" must name a [migrationSources.NAME]: a typo would otherwise surface only
+// when migrate:generate first runs without a snapshot.
+void checkHistories(const Config& config) {
+  std::vector<std::string> names;
+  for (const auto& [name, _] : config.migrationSources) names.push_back(name);
+  for (const auto& [name, entry] : config.generateSources) {
+    if (entry.history.empty() || config.migrationSources.count(entry.history)) continue;
+    const auto closest = nearestNames(entry.history, names, 1);
+    throw ConfigError(fmt::format("{}: generateSources.{}.history names no [migrationSources.{}]{}; it defines: {}",
+                                  entry.historyAt, name, entry.history,
+                                  closest.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", closest.front()),
+                                  names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "))));
   }
 }
 }  // namespace
@@ -170,6 +188,7 @@ Config loadConfig(const std::filesystem::path& file) {
   readRunSection(file, root, config);
   config.migrationSources = readSources(config.file, root, "migrationSources");
   config.generateSources = readSources(config.file, root, "generateSources");
+  checkHistories(config);
   return config;
 }
 

@@ -17,6 +17,10 @@ struct SourceEntry {
   std::string module;
   std::string exportName;
   std::optional<std::string> url;
+  /// [generateSources] only: the [migrationSources.NAME] whose migrations, replayed, stand
+  /// in for a missing snapshot; and where the key is, for messages.
+  std::string history;
+  std::string historyAt;
 
   /// The module path with variables expanded, relative to the config file.
   std::filesystem::path modulePath() const;

@@ -19,6 +19,7 @@ enum ExitCode : int {
   kLintErrors = 13,       ///< migrate:lint: a finding at error level
   kSchemaDrift = 14,      ///< db:check: the live schema differs from what the migrations produce
   kHistoryEdited = 15,    ///< artifact:diff: the new build edits the history the old one had
+  kFreezeUnverified = 16, ///< migrate:freeze: no definition reproduces the recorded checksum
 };
 
 }  // namespace jsorm::cli

@@ -37,7 +37,8 @@ void printGeneralHelp(std::ostream& os) {
         "Exit codes: 0 ok, 1 internal error, 2 usage, 3 config, 4 module, 5 schema definition,\n"
         "6 connection/adapter, 7 migration failed or refused, 8 production guard, 10 status not current,\n"
         "11 generate --check found changes, 12 generate refused a dangerous change,\n"
-        "13 lint found an error, 14 db:check found drift, 15 artifact:diff found an edited history.\n";
+        "13 lint found an error, 14 db:check found drift, 15 artifact:diff found an edited history,\n"
+        "16 migrate:freeze could not verify the frozen migration.\n";
 }
 
 po::options_description optionsFor(const Command& command, Options& o) {
@@ -84,7 +85,13 @@ po::options_description optionsFor(const Command& command, Options& o) {
         ("out", po::value(&o.outDirectory)->value_name("DIR"),
          "write the migration here (default: migrations/ next to jsorm.toml, or in the current folder)")
         ("check", po::bool_switch(&o.check), "write nothing; exit 11 when the models differ from the snapshot")
-        ("allow-dangerous", po::bool_switch(&o.allowDangerous), "write a migration that drops tables or columns");
+        ("allow-dangerous", po::bool_switch(&o.allowDangerous), "write a migration that drops tables or columns")
+        ("history", po::value(&o.historySymbol)->value_name("SYMBOL"),
+         "with no snapshot yet, replay this migration source of MODULE to build it (jsorm.toml: history = \"NAME\")");
+  }
+  if (command.groups & kMakeOptions) {
+    all.add_options()("out", po::value(&o.outDirectory)->value_name("DIR"),
+                      "write the file here (default: migrations/ next to jsorm.toml, or in the current folder)");
   }
   if (command.groups & kConnectionOptions) {
     all.add_options()

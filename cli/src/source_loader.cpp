@@ -60,8 +60,14 @@ OpenedGenerateSource openGenerateSource(Invocation& invocation) {
                                  "nothing with a jsorm.toml; got {} argument{}",
                                  args.size(), args.size() == 1 ? "" : "s"));
   }
+  const std::string& history = invocation.options.historySymbol;
   if (args.size() == 2) {
-    return {SchemaModule::load(args[0]).generateSource(args[1]), std::filesystem::current_path()};
+    return {SchemaModule::load(args[0]).generateSource(args[1]), std::filesystem::current_path(),
+            history.empty() ? std::filesystem::path() : std::filesystem::path(args[0]), history, history};
+  }
+  if (!history.empty()) {
+    throw UsageError("--history SYMBOL names a migration source of MODULE; with a jsorm.toml, set history = \"NAME\" "
+                     "(a [migrationSources.NAME]) in the [generateSources] table instead");
   }
   const auto file = findConfigFile(invocation.options.config);
   if (!file) {
@@ -70,7 +76,15 @@ OpenedGenerateSource openGenerateSource(Invocation& invocation) {
   }
   const Config config = loadConfig(*file);
   const SourceEntry& entry = selectSource(config, invocation.options.source, true);
-  return {SchemaModule::load(entry.modulePath()).generateSource(entry.exportSymbol()), config.file.parent_path()};
+  OpenedGenerateSource opened{SchemaModule::load(entry.modulePath()).generateSource(entry.exportSymbol()),
+                              config.file.parent_path()};
+  if (!entry.history.empty()) {
+    const SourceEntry& source = config.migrationSources.at(entry.history);  // checked by loadConfig
+    opened.historyModule = source.modulePath();
+    opened.historySymbol = source.exportSymbol();
+    opened.historyName = fmt::format("[migrationSources.{}]", entry.history);
+  }
+  return opened;
 }
 
 std::shared_ptr<Connection> openConnection(Invocation& invocation, const MigrationSource& source) {

@@ -26,6 +26,11 @@ struct OpenedGenerateSource {
   /// Where relative paths (snapshot, migrations folder) start: the config's folder, or the
   /// current folder in MODULE SYMBOL mode.
   std::filesystem::path base;
+  /// The migration source whose replayed history stands in for a missing snapshot:
+  /// --history SYMBOL in the same module, or the config's `history = "NAME"`. Empty: none.
+  std::filesystem::path historyModule;
+  std::string historySymbol;
+  std::string historyName;  ///< how messages name it: the symbol, or [migrationSources.NAME]
 };
 
 /// The generate source from MODULE SYMBOL, or from jsorm.toml's [generateSources].

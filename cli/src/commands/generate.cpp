@@ -2,10 +2,13 @@
 
 #include "../cli.hpp"
 #include "../exit_codes.hpp"
+#include "../run_session.hpp"
 #include "../source_loader.hpp"
 
 #include <jsorm/error.hpp>
 #include <jsorm/generator.hpp>
+#include <jsorm/schema_module.hpp>
+#include <jsorm/schema_replay.hpp>
 #include <jsorm/snapshot.hpp>
 
 #include <nlohmann/json.hpp>
@@ -176,6 +179,39 @@ DatabaseKind classifyFor(const Options& options) {
       fmt::format("--database must be postgres, mysql or sqlite; got '{}'", options.lintDatabase));
 }
 
+// The schema the history source's migrations build, replayed from their steps (the engine
+// db:check uses); each rawSql step the replay cannot follow is named, since what it did is
+// missing from the base the models are compared with.
+SchemaSnapshot replayedHistory(const OpenedGenerateSource& opened, Output& out, bool json, nlohmann::json& report) {
+  const auto history = SchemaModule::load(opened.historyModule).migrationSource(opened.historySymbol);
+  const ReplayedSchema replayed = replayMigrations(history.value.migrations);
+  nlohmann::json unverifiable = nlohmann::json::array();
+  for (const auto& step : replayed.unverifiable) unverifiable.push_back(step.describe());
+  report["history"] = {{"source", opened.historyName},
+                       {"migrations", history.value.migrations.size()},
+                       {"unverifiable", unverifiable}};
+  if (!json) {
+    out.line(fmt::format("note: no snapshot yet: compared with the schema {}'s {} build (replayed from their steps)",
+                         opened.historyName, plural(history.value.migrations.size(), "migration")));
+    for (const auto& step : replayed.unverifiable) {
+      out.line("note: not replayed, so missing from that schema: " + step.describe());
+    }
+    // A live model in the history already holds the model's change, so the change would
+    // never be generated: such a migration must be frozen first.
+    for (const auto& migration : history.value.migrations) {
+      for (const auto& step : upSteps(migration)) {
+        const auto* create = std::get_if<step::CreateTable>(&step.operation());
+        if (!create || !create->fromModel) continue;
+        out.line(fmt::format("note: migration '{}' creates '{}' from the live model; if that model changed since "
+                             "the migration was applied, run jsorm migrate:freeze {} first and paste its output, or "
+                             "the change is taken for history and never generated",
+                             migration.name, create->table.name, migration.name));
+      }
+    }
+  }
+  return replayed.schema;
+}
+
 std::string ruleIds(const SchemaChange& change) {
   std::string ids;
   for (const auto& f : change.findings) ids += (ids.empty() ? " [" : ", ") + f.rule;
@@ -191,11 +227,18 @@ int runGenerate(Invocation& invocation) {
   const auto snapshotPath = (opened.base / source.snapshotPath).lexically_normal();
 
   std::error_code ec;
+  nlohmann::json report = nlohmann::json::object();
   const SnapshotLock lock(snapshotPath);
-  // No snapshot yet means nothing exists yet: the first migration creates every table.
-  std::optional<SchemaSnapshot> before = std::filesystem::exists(snapshotPath, ec)
-                                             ? parseSnapshot(readText(snapshotPath), snapshotPath.string())
-                                             : SchemaSnapshot{};
+  // No snapshot yet: the history's replayed schema when there is one (hand-written
+  // migrations came first), else nothing exists yet and the first migration creates every table.
+  std::optional<SchemaSnapshot> before;
+  if (std::filesystem::exists(snapshotPath, ec)) {
+    before = parseSnapshot(readText(snapshotPath), snapshotPath.string());
+  } else if (!opened.historySymbol.empty()) {
+    before = replayedHistory(opened, out, invocation.options.json, report);
+  } else {
+    before = SchemaSnapshot{};
+  }
   const SchemaSnapshot after = snapshotOf(source.models);
   checkGeneratedSchema(*before, after);
   // Dropped once used, so that what comes next reuses their memory: with thousands of
@@ -206,7 +249,7 @@ int runGenerate(Invocation& invocation) {
   const SchemaDiff diff = diffSchemas(*before, after, database);
   before.reset();
 
-  nlohmann::json report = toJson(diff);
+  report.update(toJson(diff));
   report["snapshot"] = snapshotPath.string();
   if (!invocation.options.json) {
     for (const auto& note : diff.notes) out.line("note: " + note);
