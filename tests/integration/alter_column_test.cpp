@@ -293,3 +293,32 @@ TEST_CASE("a dry run of a rebuild on a table an earlier pending migration create
                     [](const auto& s) { return s.find("does not exist yet") != std::string::npos; }));
   CHECK_FALSE(db.hasTable("posts"));
 }
+
+TEST_CASE("alterColumn on a table created earlier in the same migration, with names that need quoting") {
+  TestDatabase db;
+  const std::string table = "odd \"posts\" \xC3\xBC";
+  const std::string column = "ti;tle's";
+  const auto source = sourceOf({defineMigration({
+      .name = "create-and-alter",
+      .up = [table, column](Builder& t) {
+        return Steps{
+            t.createTable(defineModel(table, {{"id", t.number().primary()}, {column, t.string(10)}})),
+            t.createIndex(table, {column}, {.name = "odd_index"}),
+            t.alterColumn(table, column, t.string(30).optional().defaultTo("it's"), {.from = t.string(10)}),
+        };
+      },
+  })});
+  Runner(db.db(), source).migrate();
+  const SchemaSnapshot schema = db.db().introspect();
+  const ColumnSnapshot& altered = columnOf(schema, table, column);
+  CHECK(altered.nullable);
+  CHECK(altered.length == 30);
+  CHECK(indexesOf(schema, table) == std::vector<std::string>{"odd_index(" + column + ",)"});
+  const std::string quotedTable = db.db().dialect().quoteIdentifier(table);
+  db.db().execute("INSERT INTO " + quotedTable + " (id) VALUES (1)");
+  CHECK(db.count("SELECT COUNT(*) FROM " + quotedTable + " WHERE " + db.db().dialect().quoteIdentifier(column) +
+                 " = 'it''s'") == 1);
+
+  Runner(db.db(), source).migrateDown();
+  CHECK_FALSE(db.hasTable(table));
+}
