@@ -149,6 +149,11 @@ std::optional<std::string> stepCode(const Step& step) {
             // Code is not data: the user carries the lambda over; the description keeps the checksum.
             return fmt::format("t.data({}, /* the code of the original data step */)", cppString(op.description));
           },
+          [](const step::AlterColumn& op) -> Code {
+            return fmt::format("t.alterColumn({}, {}, {}{})", cppString(op.table), cppString(op.column.name),
+                               fieldCode(op.column),
+                               op.from ? fmt::format(", {{.from = {}}}", fieldCode(*op.from)) : std::string());
+          },
           [](const auto&) -> Code { return std::nullopt; },
       },
       step.operation());

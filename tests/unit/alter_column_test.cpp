@@ -5,6 +5,7 @@
 #include <jsorm/builder.hpp>
 #include <jsorm/dialect.hpp>
 #include <jsorm/error.hpp>
+#include <jsorm/freeze.hpp>
 #include <jsorm/lint.hpp>
 #include <jsorm/migration.hpp>
 #include <jsorm/runner.hpp>
@@ -322,4 +323,22 @@ TEST_CASE("lint classifies alterColumn as the ALTER COLUMN statements it runs") 
   // A table the same run creates is new: nothing to rewrite or lock.
   const Model Post = defineModel("posts", {{"id", t.number().primary()}, {"title", t.string(100)}});
   CHECK(rules(DatabaseKind::Postgres, {b.createTable(Post), unknown.front()}).empty());
+}
+
+TEST_CASE("migrate:freeze writes alterColumn as the DSL does, with its .from") {
+  const Migration migration = defineMigration({
+      .name = "alter",
+      .up = [](Builder& t) {
+        return Steps{t.alterColumn("posts", "title", t.text().optional().defaultTo("x"), {.from = t.string(100)}),
+                     t.alterColumn("posts", "views", t.bigint())};
+      },
+      .down = [](Builder& t) { return Steps{t.alterColumn("posts", "title", t.string(100))}; },
+  });
+  const auto frozen = freezeMigration(migration, {}, checksum(migration));
+  CHECK(frozen.matches);
+  CHECK(frozen.notes.empty());
+  CHECK_THAT(frozen.code,
+             Contains("t.alterColumn(\"posts\", \"title\", t.text().optional().defaultTo(\"x\"), {.from = t.string(100)}),"));
+  CHECK_THAT(frozen.code, Contains("t.alterColumn(\"posts\", \"views\", t.bigint()),"));
+  CHECK_THAT(frozen.code, Contains("t.alterColumn(\"posts\", \"title\", t.string(100)),"));
 }
