@@ -46,8 +46,11 @@ Steps downSteps(const Migration& migration) {
       throw MigrationError(
           migration.name,
           fmt::format("migration '{}' cannot be rolled back: step {} of {}, {}, is not reversible and the migration "
-                      "has no down; add a down to the migration",
-                      migration.name, i + 1, up.size(), up[i].describe()));
+                      "has no down; add a down to the migration{}",
+                      migration.name, i + 1, up.size(), up[i].describe(),
+                      std::holds_alternative<step::AlterColumn>(up[i].operation())
+                          ? " (or give the alterColumn the column as it was: {.from = t.string(100)})"
+                          : ""));
     }
     for (auto& step : *reversed) down.push_back(std::move(step));
   }

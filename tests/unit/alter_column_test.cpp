@@ -97,6 +97,7 @@ TEST_CASE("alterColumn with .from reverses to altering the column back; without 
   CHECK_FALSE(b.alterColumn("posts", "title", t.text()).reversed().has_value());
   const Migration m = defineMigration({.name = "widen", .up = Steps{b.alterColumn("posts", "title", t.text())}});
   CHECK_THROWS_WITH(downSteps(m), Contains("step 1 of 1, alterColumn(\"posts\", \"title\"), is not reversible"));
+  CHECK_THROWS_WITH(downSteps(m), Contains("or give the alterColumn the column as it was: {.from = "));
 }
 
 TEST_CASE("the checksum changes with every part of an alterColumn") {
