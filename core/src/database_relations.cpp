@@ -103,7 +103,13 @@ std::vector<Row> Database::withIncluded(const BoundStatement& statement, ResultS
     });
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const auto found = byKey.find(keyCells[k][i]);
-      rows[i].setRelated(relation, found == byKey.end() ? std::vector<Row>{} : found->second);
+      if (found == byKey.end()) {
+        rows[i].setRelated(relation, {});
+      } else if (relation.many) {
+        rows[i].setRelated(relation, std::move(found->second));  // owner keys are primary keys: each row has its own
+      } else {
+        rows[i].setRelated(relation, found->second);  // rows share the row they point to
+      }
     }
   }
   return rows;

@@ -20,10 +20,16 @@ const QueryField& keyOf(const QueryTable& table) {
   return *key;
 }
 
-std::string placeholders(const std::vector<Value>& values, ParamBinder& binder) {
+// The keys of an IN list: integers as literals (numbers jsorm read from the database or
+// checked as integers, never text from a user), anything else bound. SQLite parses numbered placeholders
+// in time quadratic in their count: 10,000 of them cost it 0.2 s, the literals 10 ms.
+std::string keyList(const std::vector<Value>& keys, ParamBinder& binder) {
   std::vector<std::string> out;
-  out.reserve(values.size());
-  for (const auto& value : values) out.push_back(binder.bind(value));
+  out.reserve(keys.size());
+  for (const auto& key : keys) {
+    const auto* number = std::get_if<std::int64_t>(&key);
+    out.push_back(number ? std::to_string(*number) : binder.bind(key));
+  }
   return fmt::format("{}", fmt::join(out, ", "));
 }
 
@@ -46,7 +52,7 @@ BoundStatement compileRelatedRows(const QueryRelation& relation, const std::vect
   ParamBinder binder(dialect, out.params);
   out.sql = fmt::format("SELECT {} FROM {} WHERE {} IN ({})", fmt::join(columns, ", "),
                         dialect.quoteIdentifier(target.model), dialect.quoteIdentifier(keyOf(target).column),
-                        placeholders(keys, binder));
+                        keyList(keys, binder));
   return out;
 }
 
@@ -70,7 +76,7 @@ BoundStatement compilePivotRows(const QueryRelation& relation, const QueryField&
   out.sql = fmt::format("SELECT {} FROM {} AS {} JOIN {} AS {} ON {}.{} = {} WHERE {} IN ({}) ORDER BY {}, {}",
                         fmt::join(columns, ", "), dialect.quoteIdentifier(target.model), t,
                         dialect.quoteIdentifier(relation.pivot), p, p, dialect.quoteIdentifier(relation.targetColumn),
-                        targetKey, owner, placeholders(ownerKeys, binder), owner, targetKey);
+                        targetKey, owner, keyList(ownerKeys, binder), owner, targetKey);
   return out;
 }
 
@@ -99,7 +105,7 @@ BoundStatement compileDetach(const QueryRelation& relation, const Value& owner, 
                         dialect.quoteIdentifier(relation.ownerColumn), binder.bind(owner));
   if (!targets.empty()) {
     out.sql += fmt::format(" AND {} {}IN ({})", dialect.quoteIdentifier(relation.targetColumn), keep ? "NOT " : "",
-                           placeholders(targets, binder));
+                           keyList(targets, binder));
   } else if (!keep) {
     out.sql += " AND 1 = 0";  // detaching nothing
   }
@@ -117,7 +123,7 @@ BoundStatement compileExistingKeys(const Model& model, const std::vector<Value>&
   ParamBinder binder(dialect, out.params);
   const std::string column = dialect.quoteIdentifier(key.column);
   out.sql = fmt::format("SELECT {} FROM {} WHERE {} IN ({})", column, dialect.quoteIdentifier(out.table->model),
-                        column, placeholders(keys, binder));
+                        column, keyList(keys, binder));
   return out;
 }
 

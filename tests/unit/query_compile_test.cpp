@@ -272,10 +272,13 @@ TEST_CASE("relation loads and pivot changes render their SQL per dialect") {
   const std::vector<Value> keys{std::int64_t{1}, std::int64_t{2}};
   CHECK(compileRelatedRows(author, keys, postgresDialect()).sql ==
         R"(SELECT "id", "name", "email", "active", "score", "seen", "meta", "avatar", "role_id" FROM "users" )"
-        R"(WHERE "id" IN ($1, $2))");
+        R"(WHERE "id" IN (1, 2))");  // integer keys as literals, text keys bound
   CHECK(compilePivotRows(tags, postKey, keys, mysqlDialect()).sql ==
         "SELECT `t`.`id`, `t`.`name`, `p`.`posts_id` FROM `tags` AS `t` JOIN `posts_tags` AS `p` ON `p`.`tags_id` = "
-        "`t`.`id` WHERE `p`.`posts_id` IN (?, ?) ORDER BY `p`.`posts_id`, `t`.`id`");
+        "`t`.`id` WHERE `p`.`posts_id` IN (1, 2) ORDER BY `p`.`posts_id`, `t`.`id`");
+  const auto byText = compileRelatedRows(author, {std::string("x'); DROP TABLE users; --")}, sqliteDialect());
+  CHECK(byText.sql.ends_with(R"(WHERE "id" IN (?1))"));
+  CHECK(byText.params.size() == 1);
 
   const Value post = std::int64_t{7};
   const auto attach = compileAttach(tags, post, keys, sqliteDialect());
@@ -288,9 +291,9 @@ TEST_CASE("relation loads and pivot changes render their SQL per dialect") {
         "INSERT IGNORE INTO `posts_tags` (`posts_id`, `tags_id`) VALUES (?, ?), (?, ?)");
 
   CHECK(compileDetach(tags, post, keys, false, postgresDialect()).sql ==
-        R"(DELETE FROM "posts_tags" WHERE "posts_id" = $1 AND "tags_id" IN ($2, $3) RETURNING 1)");
+        R"(DELETE FROM "posts_tags" WHERE "posts_id" = $1 AND "tags_id" IN (1, 2) RETURNING 1)");
   CHECK(compileDetach(tags, post, keys, true, mysqlDialect()).sql ==
-        "DELETE FROM `posts_tags` WHERE `posts_id` = ? AND `tags_id` NOT IN (?, ?)");
+        "DELETE FROM `posts_tags` WHERE `posts_id` = ? AND `tags_id` NOT IN (1, 2)");
   CHECK(compileDetach(tags, post, {}, true, sqliteDialect()).sql ==
         R"(DELETE FROM "posts_tags" WHERE "posts_id" = ?1 RETURNING 1)");
 }
