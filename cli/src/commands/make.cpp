@@ -1,21 +1,17 @@
 // migrate:make: a timestamped, self-registering skeleton for a hand-written migration, in
 // the folder migrate:generate writes to, so both kinds sort into one history.
 
+#include "../cli.hpp"
 #include "../config.hpp"
 #include "../exit_codes.hpp"
-#include "../source_loader.hpp"
+#include "../project_files.hpp"
 
 #include <jsorm/error.hpp>
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <chrono>
-#include <cstring>
-#include <ctime>
-#include <fcntl.h>
+#include <cctype>
 #include <filesystem>
-#include <unistd.h>
 
 namespace jsorm::cli {
 
@@ -37,15 +33,6 @@ std::string checkedName(const std::string& name) {
     throw UsageError(fmt::format("'{}': not a usable migration name: {}; e.g. add_post_slugs", name, problem));
   }
   return name;
-}
-
-std::string utcNow(const char* format) {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, format, &utc);
-  return text;
 }
 
 // migrations/ next to jsorm.toml (where migrate:generate writes), else in the current folder.
@@ -84,7 +71,7 @@ const Migration migration = defineMigration({{
 
 JSORM_MIGRATION(migration);
 )",
-      utcNow("%Y-%m-%d %H:%M:%S UTC"), migrationName);
+      utcStamp("%Y-%m-%d %H:%M:%S UTC"), migrationName);
 }
 }  // namespace
 
@@ -111,18 +98,10 @@ int runMake(Invocation& invocation) {
                                    name, entry.path().string()));
     }
   }
-  const std::string migrationName = utcNow("%Y%m%dT%H%M%S") + "_" + name;
+  const std::string migrationName = utcStamp("%Y%m%dT%H%M%S") + "_" + name;
   const auto path = (folder / (migrationName + ".cpp")).lexically_normal();
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0 && errno == EEXIST) {
+  if (!createNewFile(path, skeleton(migrationName))) {
     throw UsageError(fmt::format("{} exists already; nothing was written", path.string()));
-  }
-  if (fd < 0) throw ConfigError(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
-  const std::string text = skeleton(migrationName);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  if (::close(fd) != 0 || !written) {
-    ::unlink(path.c_str());
-    throw ConfigError(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
   }
   invocation.out.result(path.string());
   invocation.out.line("Fill in its steps, then rebuild the schema module: it shows as pending in migrate:status.");
