@@ -149,6 +149,22 @@ TEST_CASE("include issues one query per relation whatever the number of rows") {
   CHECK(counting->statements == 1);
 }
 
+TEST_CASE("past 10,000 keys include loads in chunks of 10,000 keys") {
+  Blog f;
+  std::string values;
+  for (int i = 0; i < 10001; ++i) values += std::string(i ? ", " : "") + "('p', 0)";
+  f.db->execute("INSERT INTO posts (title, " + f.db.dialect().quoteIdentifier("rank") + ") VALUES " + values);
+  f.db->execute("INSERT INTO posts_tags (posts_id, tags_id) SELECT id, " + f.cpp.dump() + " FROM posts");
+  auto counting = std::make_shared<CountingConnection>(f.db.shared());
+  Database db(counting);
+  const auto rows = db.get(Post, {{"include", {"tags", "author"}}});
+  CHECK(counting->statements == 3);  // the posts, then two chunks of post keys; no author key to load
+  REQUIRE(rows.size() == 10001);
+  std::size_t linked = 0;
+  for (const auto& row : rows) linked += row.relatedAll("tags").size() == 1 && !row.related("author");
+  CHECK(linked == 10001);
+}
+
 TEST_CASE("include combines with select, where, orderBy and limit") {
   Blog f;
   f.db.insert(Post, {{"title", "a"}, {"rank", 3}, {"author", f.ada}, {"tags", {f.cpp}}});
