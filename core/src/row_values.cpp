@@ -47,12 +47,14 @@ std::optional<std::string> canonicalTimestamp(std::string_view text) {
   if (at < text.size()) {
     const std::string_view zone = text.substr(at);
     if (zone == "Z") {
-    } else if ((zone[0] == '+' || zone[0] == '-') && digitsAt(zone, {1, 2})) {
+    } else if ((zone[0] == '+' || zone[0] == '-') && digitsAt(zone, {1, 2}) && number(zone, 1, 2) <= 23) {
+      // +HH, +HHMM or +HH:MM
       int minutes = number(zone, 1, 2) * 60;
-      std::size_t rest = 3;
-      if (rest < zone.size() && zone[rest] == ':') ++rest;
-      if (rest < zone.size()) {
-        if (!digitsAt(zone, {rest, rest + 1}) || rest + 2 != zone.size()) return std::nullopt;
+      const std::size_t rest = zone.size() > 3 && zone[3] == ':' ? 4 : 3;
+      if (zone.size() != 3) {
+        if (!digitsAt(zone, {rest, rest + 1}) || rest + 2 != zone.size() || number(zone, rest, 2) > 59) {
+          return std::nullopt;
+        }
         minutes += number(zone, rest, 2);
       }
       offsetMinutes = zone[0] == '+' ? minutes : -minutes;
@@ -84,14 +86,12 @@ std::optional<std::string> withScale(std::string text, int scale) {
   for (std::size_t i = start; i < text.size(); ++i) {
     if (i != dot && !std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
   }
-  if (dot == std::string::npos) {
-    if (scale > 0) text += "." + std::string(static_cast<std::size_t>(scale), '0');
-    return text;
-  }
-  std::size_t fraction = text.size() - dot - 1;
-  while (fraction > static_cast<std::size_t>(scale) && text.back() == '0') text.pop_back(), --fraction;
-  if (fraction == 0) text.pop_back();  // the dot
-  else if (fraction < static_cast<std::size_t>(scale)) text += std::string(scale - fraction, '0');
+  if (dot == std::string::npos) text += '.';
+  const auto wanted = static_cast<std::size_t>(scale);
+  std::size_t fraction = text.size() - intEnd - 1;
+  while (fraction > wanted && text.back() == '0') text.pop_back(), --fraction;
+  if (fraction < wanted) text += std::string(wanted - fraction, '0');
+  if (text.back() == '.') text.pop_back();  // scale 0
   return text;
 }
 

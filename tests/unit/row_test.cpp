@@ -88,6 +88,8 @@ TEST_CASE("each database's spelling of a value reads back in one form") {
   CHECK(at("2024-01-02 01:04:05+02") == "2024-01-01T23:04:05.000000");  // a timestamptz column, in UTC
   CHECK(at("2024-12-31 23:30:00-01:30") == "2025-01-01T01:00:00.000000");
   CHECK(at("2024-01-02 03:04:05Z") == "2024-01-02T03:04:05.000000");
+  CHECK(at("2024-01-02 03:04:05+0530") == "2024-01-01T21:34:05.000000");
+  CHECK(at("2024-01-02 03:04:05+99:00") == "2024-01-02 03:04:05+99:00");  // no such zone: as given
   CHECK(at("infinity") == "infinity");  // not a time jsorm knows: left as the database said it
 
   auto price = [&](Value cell) { return read({{}, {}, std::move(cell)}).decimal("price"); };
@@ -95,7 +97,8 @@ TEST_CASE("each database's spelling of a value reads back in one form") {
   CHECK(price(12.5) == "12.50");  // SQLite's REAL
   CHECK(price(std::int64_t{12}) == "12.00");
   CHECK(price(std::string("12.5000")) == "12.50");
-  CHECK(price(std::string("12.505")) == "12.505");  // a digit past the scale is not rounded away
+  CHECK(price(std::string("12.505")) == "12.505");
+  CHECK(price(std::string("7.")) == "7.00");  // a digit past the scale is not rounded away
   CHECK(price(0.1) == "0.10");
   CHECK(price(-3.25) == "-3.25");
   CHECK(price(12345678.91) == "12345678.91");
