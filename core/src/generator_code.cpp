@@ -89,7 +89,9 @@ std::vector<std::string> createTableCode(const TableSnapshot& table) {
   std::string fields;
   for (const auto& c : table.columns) fields += fmt::format("              {{{}, {}}},\n", cppString(c.name), fieldCode(c));
   std::vector<std::string> code{
-      fmt::format("t.createTable(defineModel({}, {{\n{}          }}))", cppString(table.name), fields)};
+      // The literal form: unlike createTable(Model) it is not a live model, so a generated
+      // migration is never taken for one (migrate's advice to freeze, generate's note).
+      fmt::format("t.createTable({}, {{\n{}          }})", cppString(table.name), fields)};
   for (const auto& index : table.indexes) {
     if (!impliedByColumn(table.name, index, table.columns)) code.push_back(createIndexCode(table.name, index));
   }

@@ -81,9 +81,9 @@ bool anyNoteContains(const SchemaDiff& diff, const std::string& text) {
 
 // The code createTableCode writes for a table: one field per line inside Steps{...}.
 std::string createTableText(const std::string& table, const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string text = "t.createTable(defineModel(\"" + table + "\", {\n";
+  std::string text = "t.createTable(\"" + table + "\", {\n";
   for (const auto& [name, code] : fields) text += "              {\"" + name + "\", " + code + "},\n";
-  return text + "          }))";
+  return text + "          })";
 }
 
 Model users(Fields extra = {}) {
@@ -139,11 +139,11 @@ TEST_CASE("diff: a new table is safe - createTable of its model, dropTable to un
   CHECK(c.summary == "create table teams");
   CHECK_FALSE(c.manual);
   // The fields' own flags recreate their indexes: no separate createIndex.
-  CHECK(c.up == Code{"t.createTable(defineModel(\"teams\", {\n"
+  CHECK(c.up == Code{"t.createTable(\"teams\", {\n"
                      "              {\"id\", t.number().primary()},\n"
                      "              {\"name\", t.string(80).unique()},\n"
                      "              {\"score\", t.real().optional().index()},\n"
-                     "          }))"});
+                     "          })"});
   CHECK(c.down == Code{"t.dropTable(\"teams\")"});
   CHECK(diff.notes.empty());
   CHECK(diff.has(Risk::Safe));
@@ -623,7 +623,7 @@ TEST_CASE("diff: removing a manyToMany drops its pivot table (dangerous) and not
   CHECK(c.summary == "drop table posts_tags (its data is lost)");
   CHECK(c.up == Code{"t.dropTable(\"posts_tags\")"});
   REQUIRE_FALSE(c.down.empty());
-  CHECK_THAT(c.down.front(), StartsWith("t.createTable(defineModel(\"posts_tags\""));
+  CHECK_THAT(c.down.front(), StartsWith("t.createTable(\"posts_tags\""));
   REQUIRE(diff.notes.size() == 1);
   CHECK_THAT(diff.notes.front(), Contains("posts_tags"));
   CHECK_THAT(diff.notes.front(), Contains("posts.tags"));
