@@ -2,6 +2,8 @@
 #include "history.hpp"
 #include "models.hpp"
 
+#include <jsorm/database_handle.hpp>
+
 using namespace jsorm;
 using namespace blog;
 
