@@ -16,6 +16,8 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 JSORM_NAMESPACE_BEGIN
 
@@ -673,12 +675,16 @@ std::vector<MigrationStatus> Runner::repair() {
 std::vector<MigrationStatus> Runner::status() { return statusOf(readApplied(), readJournal()); }
 
 std::vector<MigrationStatus> Runner::statusOf(const std::vector<AppliedMigration>& applied, const Journal& journal) {
-  std::map<std::string, const AppliedMigration*> byName;
+  // Hashed views of names the rows and the source own: status of 10,000 spent more in
+  // ordered maps of string copies than in comparing the checksums.
+  std::unordered_map<std::string_view, const AppliedMigration*> byName;
+  byName.reserve(applied.size());
   for (const auto& row : applied) byName[row.name] = &row;
 
   std::vector<MigrationStatus> statuses;
   statuses.reserve(source_.migrations.size());
-  std::set<std::string> inSource;
+  std::unordered_set<std::string_view> inSource;
+  inSource.reserve(source_.migrations.size());
   for (std::size_t i = 0; i < source_.migrations.size(); ++i) {
     const Migration& migration = source_.migrations[i];
     inSource.insert(migration.name);
