@@ -12,7 +12,7 @@
 #   --n N            migrations per database (default 20; the --loop module of generate_module.sh)
 #   --parallel LIST  comma-separated --parallel levels (default 1,2,4,8)
 #   --reps K         repetitions of each measurement (default 1); the median is reported
-#   --build-dir DIR  the build whose jsorm and libjsorm_core are used (default /work/main/build);
+#   --build-dir DIR  the build whose jsorm and libjsorm_core are used (default: build in the source tree);
 #                    jsorm and the pg adapter are built there first unless --no-build
 #   --out DIR        results (default bench/results/fleet): summary.md, samples.tsv, machine.txt
 #

@@ -14,7 +14,7 @@
 #                         and what the process does besides)
 #   OUT/cpu.txt           user + sys CPU of each side (/usr/bin/time)
 #
-# Run after bench/run.sh has built DIR (default /work/main/build-bench); needs strace.
+# Run after bench/run.sh has built DIR (default: build-bench in the source tree); needs strace.
 set -euo pipefail
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 root=$(cd -- "$here/.." && pwd)

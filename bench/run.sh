@@ -27,7 +27,7 @@
 #   --gen-compare JSORM  also time this other jsorm binary (e.g. a build of an earlier
 #                     commit) on the same modules, alternating with this build's in each
 #                     repetition; reported as generate_S_compare
-#   --build-dir DIR   default /work/main/build-bench (configured and built unless --no-build)
+#   --build-dir DIR   default: build-bench in the source tree (configured and built unless --no-build)
 #   --out DIR         results folder (default bench/results/latest): summary.md, samples.tsv,
 #                     machine.txt, compile logs
 #   --keep-work       keep the SQL scripts and database files (in a temporary folder)
@@ -495,122 +495,7 @@ fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
 # --- summary ----------------------------------------------------------------------------
-# stats LABEL -> "median min max maxrss median_cpu count" over repetitions >= 1
-stats() {
-  awk -F'\t' -v l="$1" '$1 == l && $2 >= 1 { w[++k] = $3; if ($4 > r) r = $4; c[k] = $5 + $6 }
-    END {
-      if (!k) { print "- - - - - 0"; exit }
-      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) { if (w[j] < w[i]) { t = w[i]; w[i] = w[j]; w[j] = t } if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t } }
-      m = (k % 2) ? w[(k + 1) / 2] : (w[k / 2] + w[k / 2 + 1]) / 2
-      mc = (k % 2) ? c[(k + 1) / 2] : (c[k / 2] + c[k / 2 + 1]) / 2
-      printf "%.1f %.1f %.1f %s %.3f %d\n", m, w[1], w[k], (r ? r : "-"), mc, k }' "$samples"
-}
-# paired LABEL_A LABEL_B -> "median min max" of the per-repetition ratios A/B
-paired() {
-  awk -F'\t' -v a="$1" -v b="$2" '$2 >= 1 && $1 == a { x[$2] = $3 } $2 >= 1 && $1 == b { y[$2] = $3 }
-    END {
-      k = 0; for (r in x) if (r in y && y[r] > 0) q[++k] = x[r] / y[r]
-      if (!k) { print "- - -"; exit }
-      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (q[j] < q[i]) { t = q[i]; q[i] = q[j]; q[j] = t }
-      m = (k % 2) ? q[(k + 1) / 2] : (q[k / 2] + q[k / 2 + 1]) / 2
-      printf "%.3f %.3f %.3f\n", m, q[1], q[k] }' "$samples"
-}
-mean_load() {
-  awk -F'\t' -v l="$1" '$1 ~ l && $2 >= 1 { s += $7; k++ } END { if (k) printf "%.2f", s / k; else print "-" }' "$samples"
-}
-fmt_ms() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else if (v >= 10000) printf "%.2f s", v / 1000; else printf "%.1f ms", v }'; }
-fmt_kb() { awk -v v="$1" 'BEGIN { if (v == "-" || v == "") print "-"; else printf "%.1f MB", v / 1024 }'; }
-verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { if (v == "-") print "n/a"; else print (v <= lim ? "met" : "**not met**") }'; }
-
-{
-  echo "# Results ($(date -Is))"
-  echo
-  if [[ ",$only," == *,mariadb_* && ",$only," != *,@(migrate|rollback|status|status_big|version|sqlite|compile|generate),* ]]; then
-    echo "Benchmarks: $only. N=$n, $reps repetitions per timed pair ($short_reps for status). The baseline runs"
-    echo "jsorm's own session, captured from the server's general log. Wall times: median (min–max). Ratio: median of the"
-  else
-    echo "Benchmarks: $only. N=$n, status N=$status_n, $reps repetitions per timed pair ($short_reps for status and"
-    echo "$((short_reps * 2)) for --version), $compile_reps compile(s). Wall times: median (min–max). Ratio: median of the"
-  fi
-  echo "per-repetition ratios jsorm/baseline (min–max), each pair run back to back in alternating order."
-  echo
-  echo "| measurement | jsorm | baseline | ratio | target | result | mean load1 |"
-  echo "|---|---|---|---|---|---|---|"
-  row_pair() {  # row_pair TITLE JSORM_LABEL BASE_LABEL BASE_NAME LIMIT
-    local a b p
-    read -r am amin amax arss acpu ak <<<"$(stats "$2")"
-    [[ $ak -gt 0 ]] || return 0
-    read -r bm bmin bmax brss bcpu bk <<<"$(stats "$3")"
-    read -r pm pmin pmax <<<"$(paired "$2" "$3")"
-    a="$(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax"))"
-    b="$4: $(fmt_ms "$bm") ($(fmt_ms "$bmin")–$(fmt_ms "$bmax"))"
-    [[ $arss == - ]] || a="$a, CPU $acpu s, RSS $(fmt_kb "$arss")"
-    [[ $brss == - ]] || b="$b, CPU $bcpu s, RSS $(fmt_kb "$brss")"
-    echo "| $1 | $a | $b | ${pm}× (${pmin}–${pmax}) | ≤ $5× | $(verdict "$pm" "$5") | $(mean_load "^($2|$3)\$") |"
-  }
-  row_pair "PG migrate $n" pg_migrate_jsorm pg_migrate_psql "psql -f" 1.05
-  row_pair "PG rollback all $n" pg_rollback_jsorm pg_rollback_psql "psql -f" 1.1
-  row_pair "PG status, $n applied" pg_status_jsorm pg_status_psql "psql -c query" 2
-  read -r am amin amax arss acpu ak <<<"$(stats pg_status_big_jsorm)"
-  if [[ $ak -gt 0 ]]; then
-    read -r bm bmin bmax _ _ _ <<<"$(stats pg_status_big_psql)"
-    read -r pm pmin pmax <<<"$(paired pg_status_big_jsorm pg_status_big_psql)"
-    echo "| PG status, $status_n applied | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")) | psql -c query: $(fmt_ms "$bm") ($(fmt_ms "$bmin")–$(fmt_ms "$bmax")) | ${pm}× | ≤ 50 ms | $(verdict "$am" 50) | $(mean_load '^pg_status_big_') |"
-  fi
-  read -r am amin amax arss acpu ak <<<"$(stats version_jsorm)"
-  if [[ $ak -gt 0 ]]; then
-    read -r bm bmin bmax _ _ _ <<<"$(stats version_psql)"
-    read -r pm pmin pmax <<<"$(paired version_jsorm version_psql)"
-    echo "| jsorm --version | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")) | psql --version: $(fmt_ms "$bm") ($(fmt_ms "$bmin")–$(fmt_ms "$bmax")) | ${pm}× | ≤ 10 ms | $(verdict "$am" 10) | $(mean_load '^version_') |"
-  fi
-  read -r am amin amax arss acpu ak <<<"$(stats pg_migrate_jsorm)"
-  if [[ $ak -gt 0 ]]; then
-    echo "| peak RSS, jsorm migrate $n (PG) | $(fmt_kb "$arss") (max of $ak runs) | – | – | ≤ 15 MB | $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1024 }')" 15) | |"
-  fi
-  row_pair "SQLite file migrate $n" sqlite_migrate_jsorm sqlite_migrate_sqlite3 "sqlite3 <" 1.1
-  row_pair "MariaDB migrate $n" mariadb_migrate_jsorm mariadb_migrate_client "mariadb <" 1.05
-  row_pair "MariaDB rollback all $n" mariadb_rollback_jsorm mariadb_rollback_client "mariadb <" 1.05
-  row_pair "MariaDB status, $n applied" mariadb_status_jsorm mariadb_status_client "mariadb <" 1.05
-  for label in default O2; do
-    read -r am amin amax arss acpu ak <<<"$(stats "compile_$label")"
-    [[ $ak -gt 0 ]] || continue
-    what="as jsorm_add_schema_module builds it ($(sed -nE 's/.* (-O[0-3sg]) -c .*/\1/p' "$out/compile_command_$label.txt"))"
-    [[ $label == O2 ]] && what="-O2"
-    echo "| compile $n-migration module, $what | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")), CPU $acpu s | – | – | ≤ 20 s | $(verdict "$(awk -v v="$am" 'BEGIN { print v / 1000 }')" 20) | $(mean_load "^compile_$label\$") |"
-    echo "| peak RSS of that compile | $(fmt_kb "$arss") | – | – | ≤ 1 GB | $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1048576 }')" 1) | |"
-  done
-  if wants generate; then
-    gen_first=""
-    for size in "${gen_list[@]}"; do
-      read -r am amin amax arss acpu ak <<<"$(stats "generate_$size")"
-      [[ $ak -gt 0 ]] || continue
-      [[ -n $gen_first ]] || { gen_first=$size; gen_first_ms=$am; }
-      growth=$(awk -v t="$am" -v t0="$gen_first_ms" -v s="$size" -v s0="$gen_first" \
-        'BEGIN { printf "%.2f× the time for %.2f× the models", t / t0, s / s0 }')
-      if [[ $size -eq 2000 ]]; then
-        target="≤ 300 ms, ≤ 50 MB"
-        result="time $(verdict "$am" 300), RSS $(verdict "$(awk -v r="$arss" 'BEGIN { print r / 1024 }')" 50)"
-      else
-        target="linear growth"
-        result="$growth"
-      fi
-      base="–"
-      read -r bm bmin bmax brss bcpu bk <<<"$(stats "generate_${size}_compare")"
-      [[ $bk -gt 0 ]] && base="--gen-compare build: $(fmt_ms "$bm") ($(fmt_ms "$bmin")–$(fmt_ms "$bmax")), CPU $bcpu s, peak RSS $(fmt_kb "$brss")"
-      echo "| migrate:generate, $size models × $gen_cols columns, $((size / 10)) new columns ($ak runs) | $(fmt_ms "$am") ($(fmt_ms "$amin")–$(fmt_ms "$amax")), CPU $acpu s, peak RSS $(fmt_kb "$arss") | $base | $(awk -v t="$am" -v s="$size" 'BEGIN { printf "%.1f µs/model", t * 1000 / s }') | $target | $result | $(mean_load "^generate_$size(_compare)?\$") |"
-    done
-    [[ -z $gen_compare ]] || echo "| (--gen-compare: $gen_compare) | | | | | | |"
-  fi
-  echo
-  echo "Other figures:"
-  for l in pg_status_jsorm_rss pg_status_big_jsorm_rss mariadb_status_jsorm_rss version_jsorm_rss link; do
-    read -r am _ _ arss acpu ak <<<"$(stats "$l")"
-    [[ $ak -gt 0 ]] && echo "- $l: $(fmt_ms "$am"), peak RSS $(fmt_kb "$arss"), CPU $acpu s"
-  done
-  [[ -f "$out/hyperfine_version.md" ]] && { echo; echo "hyperfine (-N, 100 runs each):"; echo; cat "$out/hyperfine_version.md"; }
-  echo
-  echo '```'
-  cat "$out/machine.txt"
-  echo '```'
-} >"$out/summary.md"
+# The analysis (medians, paired ratios, the table) is bench/report.py.
+"$here/report.py" "$out" --n "$n" --status-n "$status_n" --gen-cols "$gen_cols" --gen-compare "$gen_compare" \
+  >"$out/summary.md"
 cat "$out/summary.md"
