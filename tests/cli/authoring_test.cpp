@@ -63,7 +63,30 @@ void failingDataStep(const std::string& url, jsorm::Connection& db, bool transac
     CHECK(count(db, "SELECT COUNT(*) FROM notes") == 2);
   }
 }
+// outside-transaction (.transaction = false) adds a column, then its data step inserts two
+// rows (one in a nested transaction) and throws: the step's own transaction takes its rows
+// back, the column stays, and the migration is not recorded.
+void dataStepOutsideTransaction(const std::string& url, jsorm::Connection& db) {
+  CliFixture f;
+  const auto r = f.jsorm(with({"migrate", kAuthoringV1, "outsideSource"}, url));
+  CHECK_ONE_ERROR_LINE(r, 7);
+  CHECK(contains(r.err, "failed at step 2 of 2 (data(\"insert twice then fail\")): stopped on purpose"));
+  CHECK(count(db, "SELECT COUNT(*) FROM notes") == 2);
+  CHECK(db.hasColumn("notes", "flag"));
+  CHECK(count(db, "SELECT COUNT(*) FROM jsorm_migrations WHERE name = 'outside-transaction'") == 0);
+}
 }  // namespace
+
+TEST_CASE("a data step in a migration outside a transaction runs in a transaction of its own") {
+  CliFixture f;
+  auto db = openDb(f.db);
+  dataStepOutsideTransaction("sqlite:" + f.db, *db);
+}
+
+TEST_CASE("a data step in a migration outside a transaction, on PostgreSQL", "[pg]") {
+  ScratchDatabase scratch;
+  dataStepOutsideTransaction(scratch.url(), scratch.db());
+}
 
 TEST_CASE("a data step changes rows in its migration's transaction, and only one with a down rolls back") {
   CliFixture f;
