@@ -2,8 +2,12 @@
 // migrations built in a loop (one small function instantiated once, so the module compiles
 // in seconds, not the minutes a 200-literal file would take).
 //
-// Migration mNNN creates table rNNN in three statements (create, add a column, index it), so
-// a migration interrupted halfway is visible as a table without its column or its index.
+// Migration mNNN creates table rNNN in four steps (create, add a column, index it, alter the
+// column: its type, nullability and default), so a migration interrupted halfway is visible
+// as a table without its column or its index. The alter is SQLite's table rebuild (with
+// foreign keys turned off around the transaction), PostgreSQL's ALTER COLUMN and MariaDB's
+// MODIFY COLUMN: the kill trials land inside it too, and a clean run's fingerprint (column
+// types, nullability, defaults) shows whether it happened.
 #include <jsorm/jsorm.hpp>
 
 #include <fmt/format.h>
@@ -18,7 +22,7 @@ constexpr int kMigrations = 200;
 
 AdapterDescriptor fixtureDb() { return sqliteAdapter({.name = "fixture", .path = env("FIXTURE_DB")}); }
 
-Migration threeStepMigration(int i, bool transactional) {
+Migration fourStepMigration(int i, bool transactional) {
   const std::string table = fmt::format("r{:03}", i);
   return defineMigration({
       .name = fmt::format("m{:03}", i),
@@ -29,6 +33,7 @@ Migration threeStepMigration(int i, bool transactional) {
             // CONCURRENTLY only where the migration runs outside a transaction, as PostgreSQL
             // requires; SQLite ignores the flag.
             t.createIndex(table, {"label"}, {.name = table + "_label", .concurrently = !transactional}),
+            t.alterColumn(table, "extra", t.text().defaultTo("none"), {.from = t.string().optional()}),
         };
       },
       .transaction = transactional,
@@ -38,7 +43,7 @@ Migration threeStepMigration(int i, bool transactional) {
 std::vector<Migration> migrations(bool transactional, int count = kMigrations) {
   std::vector<Migration> all;
   all.reserve(count);
-  for (int i = 1; i <= count; ++i) all.push_back(threeStepMigration(i, transactional));
+  for (int i = 1; i <= count; ++i) all.push_back(fourStepMigration(i, transactional));
   return all;
 }
 }  // namespace
