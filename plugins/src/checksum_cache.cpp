@@ -119,7 +119,10 @@ std::optional<std::string> checksumCacheKey(const std::string& symbol) {
   // Sorted: commands may load the same objects in another order.
   std::sort(objects.ids.begin(), objects.ids.end());
   std::vector<std::string_view> environment;
-  for (char** variable = environ; variable && *variable; ++variable) environment.emplace_back(*variable);
+  // All but `_`, which a shell sets to the path of whatever it ran last (a wrapper, strace).
+  for (char** variable = environ; variable && *variable; ++variable) {
+    if (std::string_view(*variable).substr(0, 2) != "_=") environment.emplace_back(*variable);
+  }
   std::sort(environment.begin(), environment.end());
   std::error_code ignored;
   std::string key = "source " + symbol + "\ncwd " + std::filesystem::current_path(ignored).string() + "\n";
