@@ -236,8 +236,9 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
     }
     if (what.empty()) continue;
     const std::string summary = fmt::format("alter column {}.{}: {}", table, now.name, fmt::join(what, ", "));
-    if (referencesChanged || from->primary != now.primary) {
-      // No builder operation changes a key or a foreign key: the file carries a TODO.
+    if (referencesChanged || from->primary || now.primary) {
+      // No builder operation changes a key or a foreign key (alterColumn refuses a key: MySQL's
+      // MODIFY would drop AUTO_INCREMENT, SQLite would rebuild its rowid): the file carries a TODO.
       out.add(DiffBuilder::AlterColumns, {risk, summary, {}, {}, true});
       continue;
     }

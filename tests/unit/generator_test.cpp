@@ -540,6 +540,13 @@ TEST_CASE("diff: a changed primary key or foreign key stays a manual change with
   CHECK(c.manual);
   CHECK(c.up.empty());
   CHECK_THAT(c.summary, Contains("foreign key changed"));
+
+  // A key's type: a TODO too, never an alterColumn that loses the key's generation.
+  const SchemaChange key = onlyChange(
+      diffOf({users()}, {defineModel("users", {{"id", t.bigint().primary()}, {"name", t.string()}})}));
+  CHECK(key.manual);
+  CHECK(key.up.empty());
+  CHECK(key.summary == "alter column users.id: type number -> bigint");
 }
 
 TEST_CASE("diff: nullability and default changes are alterColumn steps") {
