@@ -5,6 +5,7 @@
 #include <jsorm/freeze.hpp>
 #include <jsorm/generator.hpp>
 #include <jsorm/overloaded.hpp>
+#include <jsorm/schema_replay.hpp>
 
 #include "checksum.hpp"
 #include "generator_code.hpp"
@@ -179,6 +180,25 @@ std::string bodyCode(const char* which, const Steps& steps, std::vector<std::str
   return text + "      };\n    },\n";
 }
 
+// The schema as it was before `later` ran: its tables, then each later migration's down,
+// newest first, through the replay db:check uses. Nothing when one cannot be undone.
+std::optional<SchemaSnapshot> rewound(const SchemaSnapshot& schema, const std::vector<Migration>& later) {
+  if (later.empty()) return std::nullopt;
+  try {
+    Steps tables;
+    for (const auto& table : schema.tables) {
+      for (auto& step : detail::createTableSteps(table)) tables.push_back(std::move(step));
+    }
+    std::vector<Migration> replay{defineMigration({.name = "as found", .up = std::move(tables)})};
+    for (auto m = later.rbegin(); m != later.rend(); ++m) {
+      replay.push_back(defineMigration({.name = m->name, .up = downSteps(*m)}));
+    }
+    return replayMigrations(replay).schema;
+  } catch (const Error&) {
+    return std::nullopt;  // an irreversible later migration: the candidate as found is all there is
+  }
+}
+
 // `init-roles-and-users` -> `initRolesAndUsers`; a leading digit gets a prefix.
 std::string variableName(const std::string& migration) {
   std::string name;
@@ -196,8 +216,18 @@ std::string variableName(const std::string& migration) {
 }
 }  // namespace
 
-FrozenMigration freezeMigration(const Migration& migration, const std::vector<FreezeCandidate>& candidates,
-                                const std::string& appliedChecksum) {
+FrozenMigration freezeMigration(const Migration& migration, const std::vector<FreezeCandidate>& given,
+                                const std::string& appliedChecksum, const std::vector<Migration>& later) {
+  // Each candidate as found, then with the later migrations undone.
+  std::vector<FreezeCandidate> candidates;
+  for (const auto& candidate : given) {
+    candidates.push_back(candidate);
+    if (auto before = rewound(candidate.schema, later)) {
+      candidates.push_back({fmt::format("{}, with the {} migration{} applied after it undone", candidate.origin,
+                                        later.size(), later.size() == 1 ? "" : "s"),
+                            std::move(*before)});
+    }
+  }
   Steps up = upSteps(migration);
   const std::optional<Steps> down = migration.down.empty() ? std::nullopt : std::optional<Steps>(downSteps(migration));
 

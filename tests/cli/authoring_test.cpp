@@ -157,8 +157,9 @@ TEST_CASE("migrate:freeze prints the migration with its tables as applied, verif
   CHECK(contains(r.err, "froze 'create-posts' (changed since it was applied: posts)"));
 }
 
-// The database's tags has tags.colour from a later migration, so only the live model
-// reproduces it; posts comes from the database.
+// The database's tags has tags.colour from a later migration, so tags as found does not
+// reproduce the checksum (as it was before the later migrations, or the live model, does);
+// posts comes from the database.
 void freezeFromDatabase(const std::string& url) {
   CliFixture f;
   REQUIRE_OK(f.jsorm({"migrate", kAuthoringV1, "liveSource", "--url", url}));

@@ -62,6 +62,28 @@ TEST_CASE("freezeMigration finds the applied tables among the candidates and wri
 )");
 }
 
+TEST_CASE("freezeMigration undoes the migrations applied after it to find a table they altered") {
+  const std::string applied = checksum(createBlog(postV1()));
+  const Migration addSlug = defineMigration({
+      .name = "add-slug",
+      .up = [](Builder& t) { return Steps{t.addColumn("posts", "slug", t.string(60).optional()),
+                                          t.renameColumn("posts", "body", "content")}; },
+  });
+  // The database has the later column and rename; the live model has the slug too.
+  const Model postNow = defineModel("posts", {{"id", t.number().primary()},
+                                              {"title", t.string().unique()},
+                                              {"content", t.text().optional()},
+                                              {"slug", t.string(60).optional()}});
+  const SchemaSnapshot found = snapshotOf({Author, postNow});
+  const auto without = freezeMigration(createBlog(postNow), {{"the database", found}}, applied);
+  CHECK_FALSE(without.matches);
+  const auto frozen = freezeMigration(createBlog(postNow), {{"the database", found}}, applied, {addSlug});
+  CHECK(frozen.matches);
+  CHECK(frozen.origins == std::vector<std::string>{"the database, with the 1 migration applied after it undone"});
+  CHECK_THAT(frozen.code, Contains("{\"body\", t.text().optional()},"));
+  CHECK_FALSE(frozen.code.find("slug") != std::string::npos);
+}
+
 TEST_CASE("freezeMigration says when no candidate reproduces the applied checksum") {
   const auto frozen = freezeMigration(createBlog(postV1()), {{"the database", snapshotOfV1()}}, "something else");
   CHECK_FALSE(frozen.matches);

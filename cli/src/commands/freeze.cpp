@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -79,9 +80,18 @@ int runFreeze(Invocation& invocation) {
   auto connection = openConnection(invocation, opened.source());
   Runner runner(*connection, opened.source(), RunOptions{}, opened.loaded.validated);
 
+  // Its row, and the migrations applied after it (which may have altered its tables since).
   std::optional<MigrationStatus> status;
+  std::vector<Migration> later;
+  const auto& migrations = opened.source().migrations;
   for (auto& s : runner.status()) {
-    if (s.name == name) status = std::move(s);
+    if (s.name == name) {
+      status = std::move(s);
+      continue;
+    }
+    const bool applied = s.state == MigrationState::Applied || s.state == MigrationState::Changed;
+    const auto found = std::find_if(migrations.begin(), migrations.end(), [&](const Migration& m) { return m.name == s.name; });
+    if (status && applied && found != migrations.end()) later.push_back(*found);
   }
   const std::string table = opened.source().migrationTable;
   if (!status || !status->applied) {
@@ -105,7 +115,7 @@ int runFreeze(Invocation& invocation) {
     invocation.out.warning(fmt::format("cannot read the database's schema ({}); using the snapshot only", e.what()));
   }
 
-  const FrozenMigration frozen = freezeMigration(migration, candidates, applied);
+  const FrozenMigration frozen = freezeMigration(migration, candidates, applied, later);
   if (frozen.liveTables.empty()) {
     invocation.out.warning(fmt::format("migration '{}' builds no table from a live model: it is already frozen; "
                                        "printed as it is",

@@ -36,9 +36,11 @@ struct FrozenMigration {
 
 /// Freezes `migration`: each createTable(Model) step gets its table from the first
 /// candidate (or the live model) whose choice makes the steps' checksum `appliedChecksum`.
-/// When no choice does, the result holds the first candidate's tables and `matches` is false.
+/// `later` are the migrations applied after it, in order: each candidate is also tried with
+/// their downs replayed on it, newest first (a table they altered, as it was before). When
+/// no choice matches, the result holds the first candidate's tables and `matches` is false.
 /// Throws MigrationError when the migration cannot be built.
 JSORM_API FrozenMigration freezeMigration(const Migration& migration, const std::vector<FreezeCandidate>& candidates,
-                                         const std::string& appliedChecksum);
+                                         const std::string& appliedChecksum, const std::vector<Migration>& later = {});
 
 JSORM_NAMESPACE_END
