@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -239,7 +240,7 @@ void diffColumnsAndIndexes(DiffBuilder& out, const TableSnapshot& before, const 
     if (referencesChanged || from->primary || now.primary) {
       // No builder operation changes a key or a foreign key (alterColumn refuses a key: MySQL's
       // MODIFY would drop AUTO_INCREMENT, SQLite would rebuild its rowid): the file carries a TODO.
-      out.add(DiffBuilder::AlterColumns, {risk, summary, {}, {}, true});
+      out.add(DiffBuilder::AlterColumns, {std::max(risk, Risk::ReviewRequired), summary, {}, {}, true});
       continue;
     }
     // alterColumn changes type, nullability and default; the lint rules classify it. A
