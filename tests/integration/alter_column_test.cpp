@@ -322,3 +322,63 @@ TEST_CASE("alterColumn on a table created earlier in the same migration, with na
   Runner(db.db(), source).migrateDown();
   CHECK_FALSE(db.hasTable(table));
 }
+
+TEST_CASE("SQLite's rebuild of a hand-written table keeps every constraint the altered column and the table had",
+          "[sqlite]") {
+  TestDatabase db;
+  const auto source = sourceOf({
+      defineMigration({
+          .name = "hand-written",
+          .up = Steps{
+              rawSql("CREATE TABLE owners (id INTEGER PRIMARY KEY, code TEXT UNIQUE)"),
+              rawSql("CREATE TABLE things (\n"
+                     "  id INTEGER PRIMARY KEY, -- the key, (with a comma) in a comment\n"
+                     "  name VARCHAR(20) NOT NULL COLLATE NOCASE CONSTRAINT name_unique UNIQUE,\n"
+                     "  \"size, in cm\" INT DEFAULT (2 * 3) CHECK (\"size, in cm\" >= 0),\n"
+                     "  owner_code TEXT CONSTRAINT owner_fk REFERENCES owners (code) ON DELETE SET NULL "
+                     "ON UPDATE CASCADE,\n"
+                     "  note TEXT,\n"
+                     "  CONSTRAINT pair UNIQUE (note, owner_code),\n"
+                     "  CHECK (length(note) < 100)\n"
+                     ")"),
+          },
+      }),
+      defineMigration({
+          .name = "alter-each",
+          .up = [](Builder& t) {
+            return Steps{
+                t.alterColumn("things", "name", t.text().optional()),
+                t.alterColumn("things", "size, in cm", t.bigint().defaultTo(7)),
+                t.alterColumn("things", "owner_code", t.string(10).optional()),
+                t.alterColumn("things", "note", t.string(200).optional().defaultTo("-")),
+            };
+          },
+      }),
+  });
+  Runner(db.db(), source).migrateTo("hand-written");
+  db.db().execute("INSERT INTO owners (id, code) VALUES (1, 'a'), (2, 'b')");
+  db.db().execute("INSERT INTO things (id, name, \"size, in cm\", owner_code, note) VALUES (1, 'Ada', 5, 'a', 'x')");
+  Runner(db.db(), source).migrate();
+
+  CHECK(db.count("SELECT COUNT(*) FROM things WHERE id = 1 AND name = 'ADA' AND \"size, in cm\" = 5 AND "
+                 "owner_code = 'a' AND note = 'x'") == 1);  // the row, and COLLATE NOCASE
+  auto refused = [&](const std::string& sql) {
+    INFO(sql);
+    CHECK_THROWS_AS(db.db().execute(sql), SqlError);
+  };
+  refused("INSERT INTO things (id, name, owner_code) VALUES (2, 'ada', 'b')");           // UNIQUE NOCASE name
+  refused("INSERT INTO things (id, name, \"size, in cm\") VALUES (3, 'c', -1)");        // column CHECK
+  refused("INSERT INTO things (id, name, owner_code) VALUES (4, 'd', 'zz')");           // foreign key
+  refused("INSERT INTO things (id, name, note, owner_code) VALUES (5, 'e', 'x', 'a')"); // table UNIQUE
+  refused("INSERT INTO things (id, name, note) VALUES (6, 'f', printf('%.200c', 'n'))"); // table CHECK
+  db.db().execute("INSERT INTO things (id) VALUES (7)");  // name now optional; the new defaults apply
+  CHECK(db.count("SELECT COUNT(*) FROM things WHERE id = 7 AND \"size, in cm\" = 7 AND note = '-'") == 1);
+  db.db().execute("UPDATE owners SET code = 'A' WHERE id = 1");  // ON UPDATE CASCADE still there
+  CHECK(db.count("SELECT COUNT(*) FROM things WHERE owner_code = 'A'") == 1);
+  db.db().execute("DELETE FROM owners WHERE id = 1");  // ON DELETE SET NULL still there
+  CHECK(db.count("SELECT COUNT(*) FROM things WHERE id = 1 AND owner_code IS NULL") == 1);
+  const auto sql = std::get<std::string>(
+      db.db().query("SELECT sql FROM sqlite_master WHERE name = 'things'").rows.at(0).at(0));
+  CHECK_THAT(sql, Contains("CONSTRAINT pair UNIQUE (note, owner_code)"));
+  CHECK_THAT(sql, Contains("-- the key, (with a comma) in a comment"));
+}
