@@ -2,6 +2,8 @@
 
 #include "cli_fixture.hpp"
 
+#include <jsorm/version.hpp>
+
 using namespace jsorm::cli_test;
 
 TEST_CASE("jsorm --version prints the version and the plugin ABI") {
@@ -9,7 +11,7 @@ TEST_CASE("jsorm --version prints the version and the plugin ABI") {
   const auto r = f.jsorm({"--version"});
   INFO(describe(r));
   CHECK(r.exitCode == 0);
-  CHECK(r.out == "jsorm 0.3.0 (plugin ABI 5)\n");
+  CHECK(r.out == "jsorm " JSORM_VERSION_STRING " (plugin ABI " + std::to_string(JSORM_ABI_VERSION) + ")\n");
   CHECK(r.err.empty());
 }
 

@@ -2,6 +2,7 @@
 
 #include "cli_fixture.hpp"
 
+#include <jsorm/version.hpp>
 #include <nlohmann/json.hpp>
 
 using namespace jsorm::cli_test;
@@ -12,7 +13,7 @@ TEST_CASE("inspect lists every export of a module with its kind and the module's
   INFO(describe(r));
   REQUIRE(r.exitCode == 0);
   CHECK(r.err.empty());
-  CHECK(contains(r.out, kCases + ": built with jsorm 0.3.0 (ABI 5)"));
+  CHECK(contains(r.out, kCases + ": built with jsorm " JSORM_VERSION_STRING " (ABI " + std::to_string(JSORM_ABI_VERSION) + ")"));
   for (const char* source : {"goodSource", "failingSource", "duplicateSource", "noPrimaryKeySource", "badIndexSource",
                              "irreversibleSource", "unknownAdapterSource", "throwingSource", "manySource",
                              "awkwardNamesSource"}) {
@@ -44,8 +45,8 @@ TEST_CASE("inspect --json gives the module, its jsorm version, ABI and exports")
   nlohmann::json doc;
   REQUIRE_NOTHROW(doc = nlohmann::json::parse(r.out));
   CHECK(doc.at("module") == kExampleModule);
-  CHECK(doc.at("jsormVersion") == "0.3.0");
-  CHECK(doc.at("abiVersion") == 4);
+  CHECK(doc.at("jsormVersion") == JSORM_VERSION_STRING);
+  CHECK(doc.at("abiVersion") == JSORM_ABI_VERSION);
   const auto expected = nlohmann::json::parse(R"([
     {"name": "ormSource", "kind": "migration source"},
     {"name": "postgresSource", "kind": "migration source"},
@@ -65,7 +66,7 @@ TEST_CASE("inspect of a module built for another ABI exits 4 naming both ABIs", 
   const auto r = f.jsorm({"inspect", kFixtureDir + "/libfixture_abi_mismatch.so"});
   CHECK_ONE_ERROR_LINE(r, 4);
   CHECK(contains(r.err, "ABI 999"));
-  CHECK(contains(r.err, "ABI 5"));
+  CHECK(contains(r.err, "ABI " + std::to_string(JSORM_ABI_VERSION)));
   CHECK(contains(r.err, "rebuild"));
 }
 
