@@ -38,7 +38,7 @@ grep >/dev/null "JSORM_EXPORT_SOURCE(ormSource)" "$work/readme/schema.cpp" || fa
 cat >"$work/readme/CMakeLists.txt" <<'CMAKE'
 cmake_minimum_required(VERSION 3.25)
 project(readme_schema LANGUAGES CXX)
-find_package(jsorm 0.2 REQUIRED)
+find_package(jsorm 0.3 REQUIRED)
 jsorm_add_schema_module(readme_schema SOURCES schema.cpp)
 CMAKE
 cmake -S "$work/readme" -B "$work/readme/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
