@@ -202,8 +202,8 @@ def main():
         print(f"| (--gen-compare: {args.gen_compare}) | | | | | | |")
     print()
     print("Other figures:")
-    for label in ("pg_status_jsorm_rss", "pg_status_big_jsorm_rss", "mariadb_status_jsorm_rss", "version_jsorm_rss",
-                  "link"):
+    for label in ("pg_status_jsorm_rss", "pg_status_jsorm_nocache", "pg_status_big_jsorm_rss",
+                  "pg_status_big_jsorm_nocache", "mariadb_status_jsorm_rss", "version_jsorm_rss", "link"):
         s = samples.stats(label)
         if s:
             print(f"- {label}: {ms(s['median'])}, peak RSS {mb(s['rss_kb'])}, CPU {s['cpu']:.3f} s")

@@ -122,6 +122,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# migrate:status remembers checksums between runs (plugins/src/checksum_cache.hpp): in the
+# work folder, so every benchmark starts without them; each status benchmark's warm-up run
+# (rep 0) writes them, and one run with the cache off is recorded beside it.
+export JSORM_CACHE_DIR=${JSORM_CACHE_DIR:-$work/checksum-cache}
+
 log() { printf '[%s load %s] %s\n' "$(date +%T)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$*" >&2; }
 
 # --- build ----------------------------------------------------------------------------
@@ -273,6 +278,7 @@ if wants status; then
   status_jsorm 0; status_psql 0  # warm-up (recorded as rep 0, left out of the statistics)
   for ((r = 1; r <= short_reps; r++)); do pair "$r" status_jsorm status_psql; done
   timed pg_status_jsorm_rss 1 "$jsorm" migrate:status "$module" benchSource --url "$url"
+  timed pg_status_jsorm_nocache 1 env JSORM_CACHE_DIR=off "$jsorm" migrate:status "$module" benchSource --url "$url"
 fi
 
 # --- (d) status with M applied ----------------------------------------------------------
@@ -291,6 +297,8 @@ if wants status_big; then
   big_jsorm 0; big_psql 0
   for ((r = 1; r <= short_reps; r++)); do pair "$r" big_jsorm big_psql; done
   timed pg_status_big_jsorm_rss 1 "$jsorm" migrate:status "$module_big" benchSource --url "$big_url"
+  timed pg_status_big_jsorm_nocache 1 env JSORM_CACHE_DIR=off "$jsorm" migrate:status "$module_big" benchSource \
+    --url "$big_url"
   bench_psql "$admin_url" -c "DROP DATABASE bench_big WITH (FORCE)" >/dev/null
 fi
 
