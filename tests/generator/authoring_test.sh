@@ -17,58 +17,10 @@ db="$3"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 unset LD_LIBRARY_PATH JSORM_ADAPTER_PATH DATABASE_URL JSORM_ENV JSORM_CONFIG
 
-step() { echo "== $*"; }
-fail() {
-  echo "FAILED: $*" >&2
-  echo "0 passed, 1 failed"
-  exit 1
-}
-expect() {  # expect WHAT ACTUAL EXPECTED
-  [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
-}
-
-case "$db" in
-  sqlite) command -v sqlite3 >/dev/null || fail "sqlite3 is not installed" ;;
-  pg)
-    [ -n "${JSORM_TEST_PG_URL:-}" ] ||
-      fail "JSORM_TEST_PG_URL is not set; start a server with scripts/pg-test-cluster.sh start DIR and source DIR/env (or run scripts/test.sh)"
-    command -v psql >/dev/null || fail "psql is not installed"
-    ;;
-  *) echo "usage: $0 SOURCE_DIR BUILD_DIR sqlite|pg" >&2; exit 2 ;;
-esac
-
-work="$(mktemp -d /tmp/jsorm-authoring-XXXXXX)"
-server_databases=()
-cleanup() {
-  local name
-  for name in "${server_databases[@]}"; do
-    psql "$JSORM_TEST_PG_URL" -X -q -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1 || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# A new, empty database; sets $new_url.
-new_database() {  # new_database NAME
-  if [ "$db" = sqlite ]; then
-    new_url="sqlite:$work/$1.db"
-    return
-  fi
-  local name="jsorm_au_$(basename "$work" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')_$1"
-  psql "$JSORM_TEST_PG_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$name\"" >/dev/null ||
-    fail "cannot create the scratch database $name"
-  server_databases+=("$name")
-  new_url="${JSORM_TEST_PG_URL%/*}/$name"
-}
-
-# Rows of a query as `a|b|c` lines.
-sql() {  # sql URL STATEMENT
-  if [ "$db" = sqlite ]; then
-    sqlite3 -batch -noheader -separator '|' "${1#sqlite:}" "$2"
-  else
-    psql "$1" -X -q -A -t -F '|' -v ON_ERROR_STOP=1 -c "$2"
-  fi
-}
+. "$here/lib.sh"
+scratch_prefix=jsorm_au
+case "$db" in sqlite | pg) require_database ;; *) echo "usage: $0 SOURCE_DIR BUILD_DIR sqlite|pg" >&2; exit 2 ;; esac
+make_workdir authoring
 
 # The schema as sorted lines (the tracking table left out): tables, columns with type,
 # NOT NULL and default, indexes, foreign keys.
@@ -99,10 +51,7 @@ schema_of() {  # schema_of URL
   fi
 }
 
-step "install jsorm to a prefix"
-cmake --install "$build" --prefix "$work/prefix" >/dev/null
-jsorm="$work/prefix/bin/jsorm"
-[ -x "$jsorm" ] || fail "no jsorm in the installed prefix"
+install_jsorm "$build"
 
 step "the blog project: live models in a hand-written migration, a data step, models v1"
 app="$work/app"
@@ -111,16 +60,7 @@ cp "$here/authoring/CMakeLists.txt" "$here/authoring/jsorm.toml" "$here/authorin
   "$here/authoring/schema.cpp" "$here/authoring/create_blog.cpp" "$here/authoring/seed_authors.cpp" "$app/"
 use_models() { cp "$here/authoring/models_$1.hpp" "$app/models.hpp"; }
 use_models v1
-build_app() {  # build_app WHAT
-  cmake --build "$app/build" -j2 >"$work/build.log" 2>&1 || {
-    cat "$work/build.log" >&2
-    fail "building the schema module failed ($1)"
-  }
-}
-cmake -S "$app" -B "$app/build" -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/configure.log" 2>&1 || {
-  cat "$work/configure.log" >&2
-  fail "configuring the project with find_package(jsorm) failed"
-}
+configure_app
 build_app "v1"
 
 # Runs jsorm in the project folder against $BLOG_DB_URL; sets $rc, $out (stdout), $err.
