@@ -6,6 +6,7 @@
 #include <jsorm/error.hpp>
 #include <jsorm/identifier.hpp>
 #include <jsorm/snapshot.hpp>
+#include <jsorm/snapshot_file.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,8 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <istream>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -434,26 +437,33 @@ class SnapshotEvents {
 
 }  // namespace
 
-SchemaSnapshot parseSnapshot(const std::string& text, const std::string& path) {
+namespace {
+// nlohmann reports a byte offset; people read lines and columns.
+[[noreturn]] void throwSyntaxError(const std::string& text, const std::string& path, const json::parse_error& e) {
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  std::string reason = e.what();
+  if (auto at = reason.find("syntax error"); at != std::string::npos) reason = reason.substr(at);
+  throw ConfigError(fmt::format("{}:{}:{}: malformed snapshot: {}; fix or delete the file", path, line, column, reason));
+}
+
+// Parses `input` (the text, or a stream of it); `syntaxError` reports a parse_error.
+template <class Input, class SyntaxError>
+SchemaSnapshot parseFrom(Input& input, const std::string& path, const SyntaxError& syntaxError) {
   Reader reader(path);
   SnapshotEvents events(reader);
   try {
-    json::sax_parse(text, &events);
+    json::sax_parse(input, &events);
   } catch (const json::parse_error& e) {
-    // nlohmann reports a byte offset; people read lines and columns.
-    std::size_t line = 1;
-    std::size_t column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string reason = e.what();
-    if (auto at = reason.find("syntax error"); at != std::string::npos) reason = reason.substr(at);
-    throw ConfigError(fmt::format("{}:{}:{}: malformed snapshot: {}; fix or delete the file", path, line, column, reason));
+    syntaxError(e);
   } catch (const json::out_of_range& e) {
     // A number too large for a double (e.g. 1E400) is out_of_range, not parse_error; found
     // by fuzz/fuzz_snapshot. Without this it reached the CLI as an internal error (exit 1).
@@ -467,6 +477,21 @@ SchemaSnapshot parseSnapshot(const std::string& text, const std::string& path) {
     // not an internal error.
     throw ConfigError(fmt::format("{}: malformed snapshot: {}; fix or delete the file", path, e.what()));
   }
+}
+}  // namespace
+
+SchemaSnapshot parseSnapshot(const std::string& text, const std::string& path) {
+  return parseFrom(text, path, [&](const json::parse_error& e) { throwSyntaxError(text, path, e); });
+}
+
+SchemaSnapshot parseSnapshot(std::istream& in, const std::string& path) {
+  return parseFrom(in, path, [&](const json::parse_error& e) {
+    // The line and column need the text: read whole now, for the error only.
+    in.clear();
+    in.seekg(0);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    throwSyntaxError(text, path, e);
+  });
 }
 
 JSORM_NAMESPACE_END

@@ -11,6 +11,7 @@
 #include <jsorm/schema_module.hpp>
 #include <jsorm/schema_replay.hpp>
 #include <jsorm/snapshot.hpp>
+#include <jsorm/snapshot_file.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -32,26 +33,20 @@ namespace {
 // runs out.
 constexpr std::uintmax_t kMaxSnapshotBytes = 256u << 20;
 
-std::string readText(const std::filesystem::path& path) {
+// The snapshot, opened for parseSnapshot to read as it parses: its text is never in memory
+// whole, beside the snapshot made of it (with thousands of tables each is megabytes).
+std::ifstream openSnapshot(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw ConfigError(fmt::format("snapshot {} is not a regular file; point snapshotPath at a JSON file", path.string()));
   }
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxSnapshotBytes) {
+    throw ConfigError(fmt::format("snapshot {} is larger than {} MiB, which no snapshot is; check snapshotPath",
+                                  path.string(), kMaxSnapshotBytes >> 20));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(fmt::format("cannot read snapshot {}", path.string()));
-  // Read straight into the string: a snapshot of thousands of tables is megabytes, and a
-  // stringstream would hold a second copy.
-  std::string text;
-  if (const auto size = std::filesystem::file_size(path, ec); !ec && size <= kMaxSnapshotBytes) text.reserve(size);
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxSnapshotBytes) {
-      throw ConfigError(fmt::format("snapshot {} is larger than {} MiB, which no snapshot is; check snapshotPath",
-                                    path.string(), kMaxSnapshotBytes >> 20));
-    }
-  }
-  return text;
+  return in;
 }
 
 // Serialises generate runs on one snapshot: two runs at once would both diff against the
@@ -173,23 +168,24 @@ int runGenerate(Invocation& invocation) {
   std::error_code ec;
   nlohmann::json report = nlohmann::json::object();
   const SnapshotLock lock(snapshotPath);
+  // The models' snapshot first, and the models dropped, before the snapshot on disk is read:
+  // with thousands of models each of the three is megabytes, and only two are alive at once.
+  // The module stays loaded (opened.loaded.library) while anything it made lives.
+  const SchemaSnapshot after = snapshotOf(source.models);
+  source.models.clear();
+  source.models.shrink_to_fit();
   // No snapshot yet: the history's replayed schema when there is one (hand-written
   // migrations came first), else nothing exists yet and the first migration creates every table.
   std::optional<SchemaSnapshot> before;
   if (std::filesystem::exists(snapshotPath, ec)) {
-    before = parseSnapshot(readText(snapshotPath), snapshotPath.string());
+    std::ifstream in = openSnapshot(snapshotPath);
+    before = parseSnapshot(in, snapshotPath.string());
   } else if (!opened.historySymbol.empty()) {
     before = replayedHistory(opened, out, invocation.options.json, report);
   } else {
     before = SchemaSnapshot{};
   }
-  const SchemaSnapshot after = snapshotOf(source.models);
   checkGeneratedSchema(*before, after);
-  // Dropped once used, so that what comes next reuses their memory: with thousands of
-  // models, the models and the snapshot read are megabytes each. The module stays loaded
-  // (opened.loaded.library) while anything it made lives.
-  source.models.clear();
-  source.models.shrink_to_fit();
   const SchemaDiff diff = diffSchemas(*before, after, database);
   before.reset();
 
