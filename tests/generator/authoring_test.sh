@@ -128,7 +128,7 @@ run migrate:make fill_bios
 expect "migrate:make exit code" "$rc" 0
 made="${out%%$'\n'*}"
 case "$made" in "$app/migrations/"*_fill_bios.cpp) ;; *) fail "migrate:make printed '$made'" ;; esac
-sed -i -e 's|#include <jsorm/jsorm.hpp>|#include <jsorm/database_handle.hpp>\n#include <jsorm/jsorm.hpp>\n\n#include "../models.hpp"|' \
+sed -i -e 's|#include <jsorm/jsorm.hpp>|#include <jsorm/jsorm.hpp>\n\n#include "../models.hpp"|' \
   -e 's|          // t.addColumn("posts", "slug", t.string().optional()),|          t.data("fill bios", [](Database\& db) { db.update(blog::Author, {{"set", {{"bio", "(none yet)"}}}, {"where", {{"bio", {{"isNull", true}}}}}}); }),|' \
   "$made"
 grep -q 't.data("fill bios"' "$made" || fail "could not fill in the skeleton: $(cat "$made")"

@@ -52,7 +52,7 @@ std::string skeleton(const std::string& migrationName) {
 // a `down` they are reversed when every step can be. docs/writing-migrations.md lists what
 // `t` offers: createTable, addColumn, renameColumn, createIndex, rawSql, and data steps,
 //   t.data("fill slugs", [](Database& db) {{ db.update(Post, {{{{"set", {{{{"slug", "x"}}}}}}}}); }}),
-// which need <jsorm/database_handle.hpp> and the models' header included here.
+// which need the models' header included here.
 #include <jsorm/jsorm.hpp>
 
 using namespace jsorm;

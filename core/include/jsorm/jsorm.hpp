@@ -1,10 +1,11 @@
 #pragma once
-/// Everything a schema module needs: models, migrations, sources and exports. A migration
-/// with data steps also includes <jsorm/database_handle.hpp> (the Database they take): it
-/// brings nlohmann/json, about a second of compile time per file, which the many files
-/// without data steps should not pay.
+/// Everything a schema module needs: models, migrations, sources and exports, and the
+/// Database that data steps (`t.data`) take. That one brings nlohmann/json, about a second
+/// of compile time per file; a file that wants to skip it can include the headers below
+/// it needs instead.
 
 #include <jsorm/builder.hpp>
+#include <jsorm/database_handle.hpp>
 #include <jsorm/error.hpp>
 #include <jsorm/export.hpp>
 #include <jsorm/migration.hpp>
