@@ -50,7 +50,7 @@ std::string skeleton(const std::string& migrationName) {
 // (JSORM_MIGRATION), so the module's next build lists it with the generated ones, by name.
 // The steps of `up` run in order, in one transaction where the database allows it; without
 // a `down` they are reversed when every step can be. docs/writing-migrations.md lists what
-// `t` offers: createTable, addColumn, renameColumn, createIndex, rawSql, and data steps,
+// `t` offers: createTable, addColumn, alterColumn, renameColumn, createIndex, rawSql, and data steps,
 //   t.data("fill slugs", [](Database& db) {{ db.update(Post, {{{{"set", {{{{"slug", "x"}}}}}}}}); }}),
 // which need the models' header included here.
 #include <jsorm/jsorm.hpp>
