@@ -76,33 +76,6 @@ bool sameTable(const step::CreateTable& a, const step::CreateTable& b) {
          detail::checksumOf(Steps{step::CreateTable{b.table, b.pivots, false}}, nullptr, true);
 }
 
-// A field as the DSL writes it, so that the code builds exactly this FieldSpec.
-std::string fieldCode(const ColumnDef& column) {
-  const FieldSpec& f = column.field;
-  std::string code;
-  switch (f.type) {
-    case FieldType::Decimal: code = fmt::format("t.decimal({}, {})", f.precision, f.scale); break;
-    case FieldType::String: code = f.length > 0 ? fmt::format("t.string({})", f.length) : "t.string()"; break;
-    default: code = fmt::format("t.{}()", fieldTypeName(f.type)); break;
-  }
-  if (f.primary) code += ".primary()";
-  if (f.optional) code += ".optional()";
-  if (f.unique) code += ".unique()";
-  if (f.index) code += ".index()";
-  if (f.defaultValue) code += fmt::format(".defaultTo({})", detail::literalCode(*f.defaultValue));
-  if (!f.defaultSql.empty()) code += fmt::format(".defaultRaw({})", cppString(f.defaultSql));
-  if (column.references) {
-    code += fmt::format(".references({}, {})", cppString(column.references->table), cppString(column.references->column));
-  }
-  return code;
-}
-
-std::string tableCode(const TableDef& table) {
-  std::string fields;
-  for (const auto& c : table.columns) fields += fmt::format("              {{{}, {}}},\n", cppString(c.name), fieldCode(c));
-  return fmt::format("t.createTable({}, {{\n{}          }})", cppString(table.name), fields);
-}
-
 // The builder expression for a step, or nothing when the DSL cannot write it from data.
 std::optional<std::string> stepCode(const Step& step) {
   using Code = std::optional<std::string>;
@@ -110,7 +83,7 @@ std::optional<std::string> stepCode(const Step& step) {
       Overloaded{
           [](const step::CreateTable& op) -> Code {
             if (!op.pivots.empty()) return std::nullopt;  // a pivot comes from a manyToMany field only
-            return tableCode(op.table);
+            return detail::literalTableCode(op.table);
           },
           [](const step::DropTable& op) -> Code { return fmt::format("t.dropTable({})", cppString(op.table)); },
           [](const step::RenameTable& op) -> Code {
@@ -118,7 +91,7 @@ std::optional<std::string> stepCode(const Step& step) {
           },
           [](const step::AddColumn& op) -> Code {
             return fmt::format("t.addColumn({}, {}, {})", cppString(op.table), cppString(op.column.name),
-                               fieldCode(op.column));
+                               detail::fieldCode(op.column));
           },
           [](const step::DropColumn& op) -> Code {
             return fmt::format("t.dropColumn({}, {}{})", cppString(op.table), cppString(op.column),
@@ -152,8 +125,8 @@ std::optional<std::string> stepCode(const Step& step) {
           },
           [](const step::AlterColumn& op) -> Code {
             return fmt::format("t.alterColumn({}, {}, {}{})", cppString(op.table), cppString(op.column.name),
-                               fieldCode(op.column),
-                               op.from ? fmt::format(", {{.from = {}}}", fieldCode(*op.from)) : std::string());
+                               detail::fieldCode(op.column),
+                               op.from ? fmt::format(", {{.from = {}}}", detail::fieldCode(*op.from)) : std::string());
           },
           [](const auto&) -> Code { return std::nullopt; },
       },

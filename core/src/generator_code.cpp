@@ -65,33 +65,50 @@ std::string literalCode(const Literal& value) {
       value);
 }
 
-std::string fieldCode(const ColumnSnapshot& c) {
+std::string fieldCode(const ColumnDef& column) {
+  const FieldSpec& f = column.field;
   std::string code;
-  switch (c.type) {
-    case FieldType::Decimal: code = fmt::format("t.decimal({}, {})", c.precision, c.scale); break;
-    case FieldType::String: code = c.length == kDefaultStringLength || c.length == 0 ? "t.string()" : fmt::format("t.string({})", c.length); break;
-    default: code = fmt::format("t.{}()", fieldTypeName(c.type)); break;
+  switch (f.type) {
+    case FieldType::Decimal: code = fmt::format("t.decimal({}, {})", f.precision, f.scale); break;
+    case FieldType::String: code = f.length > 0 ? fmt::format("t.string({})", f.length) : "t.string()"; break;
+    default: code = fmt::format("t.{}()", fieldTypeName(f.type)); break;
   }
-  if (c.primary) code += ".primary()";
-  if (c.nullable) code += ".optional()";
-  if (c.unique) code += ".unique()";
-  if (c.index) code += ".index()";
-  if (c.defaultValue) code += fmt::format(".defaultTo({})", literalCode(*c.defaultValue));
-  if (!c.defaultSql.empty()) code += fmt::format(".defaultRaw({})", cppString(c.defaultSql));
-  if (c.references) {
-    code += fmt::format(".references({}, {})", cppString(c.references->table), cppString(c.references->column));
+  if (f.primary) code += ".primary()";
+  if (f.optional) code += ".optional()";
+  if (f.unique) code += ".unique()";
+  if (f.index) code += ".index()";
+  if (f.defaultValue) code += fmt::format(".defaultTo({})", literalCode(*f.defaultValue));
+  if (!f.defaultSql.empty()) code += fmt::format(".defaultRaw({})", cppString(f.defaultSql));
+  if (column.references) {
+    code += fmt::format(".references({}, {})", cppString(column.references->table), cppString(column.references->column));
   }
   return code;
 }
 
-std::vector<std::string> createTableCode(const TableSnapshot& table) {
+namespace {
+// A snapshot's column as generated code declares it: the default string length unwritten.
+ColumnDef writtenColumn(const ColumnSnapshot& c) {
+  ColumnDef def = columnDef(c);
+  if (def.field.length == kDefaultStringLength) def.field.length = 0;
+  return def;
+}
+}  // namespace
+
+std::string fieldCode(const ColumnSnapshot& c) { return fieldCode(writtenColumn(c)); }
+
+std::string literalTableCode(const TableDef& table) {
   // One field per line, indented to sit inside the generated Steps{...} list.
   std::string fields;
   for (const auto& c : table.columns) fields += fmt::format("              {{{}, {}}},\n", cppString(c.name), fieldCode(c));
-  std::vector<std::string> code{
-      // The literal form: unlike createTable(Model) it is not a live model, so a generated
-      // migration is never taken for one (migrate's advice to freeze, generate's note).
-      fmt::format("t.createTable({}, {{\n{}          }})", cppString(table.name), fields)};
+  return fmt::format("t.createTable({}, {{\n{}          }})", cppString(table.name), fields);
+}
+
+std::vector<std::string> createTableCode(const TableSnapshot& table) {
+  TableDef def{table.name, {}, {}};
+  for (const auto& c : table.columns) def.columns.push_back(writtenColumn(c));
+  // The literal form: unlike createTable(Model) it is not a live model, so a generated
+  // migration is never taken for one (migrate's advice to freeze, generate's note).
+  std::vector<std::string> code{literalTableCode(def)};
   for (const auto& index : table.indexes) {
     if (!impliedByColumn(table.name, index, table.columns)) code.push_back(createIndexCode(table.name, index));
   }

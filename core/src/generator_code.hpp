@@ -13,8 +13,12 @@ namespace detail {
 /// `text` safe inside a `//` comment: control characters escaped, no trailing backslash.
 std::string commentText(std::string_view text);
 std::string literalCode(const Literal& value);
-/// `t.string(40).optional().unique()`: the field that recreates a column.
+/// `t.string(40).optional().unique()`: the field whose code builds exactly this FieldSpec.
+std::string fieldCode(const ColumnDef& column);
+/// The same for a snapshot's column, the default string length left unwritten.
 std::string fieldCode(const ColumnSnapshot& column);
+/// `t.createTable("posts", {{...}, ...})`: the table written out field by field.
+std::string literalTableCode(const TableDef& table);
 /// `t.createTable(defineModel(...))` plus any index the columns do not imply.
 std::vector<std::string> createTableCode(const TableSnapshot& table);
 /// `t.createIndex(...)`, with `.concurrently = true` when asked (the PostgreSQL recipe).
