@@ -239,3 +239,52 @@ TEST_CASE("a renamed table leaves no name behind for a new table of the old name
   // The tracking table, and on MySQL its step journal.
   CHECK(scratch.tables().size() == (scratch.isMysql() ? 2u : 1u));
 }
+
+// PostgreSQL and MySQL answer a run of lookups of one table from one catalog read: every
+// statement, batch, transaction end and other session's change must still show.
+TEST_CASE("catalog lookups follow every change the connection makes") {
+  TestDatabase database;
+  Connection& db = database.db();
+  CHECK_FALSE(db.hasTable("lookups"));
+  CHECK_FALSE(db.hasColumn("lookups", "a"));
+  db.execute("CREATE TABLE lookups (a INTEGER)");
+  CHECK(db.hasTable("lookups"));
+  CHECK(db.hasColumn("lookups", "a"));
+  CHECK_FALSE(db.hasColumn("lookups", "b"));
+  CHECK_FALSE(db.hasTable("other_lookups"));
+  CHECK(db.hasColumn("lookups", "a"));  // back to the first table after another one
+
+  db.execute("ALTER TABLE lookups ADD COLUMN b INTEGER");
+  CHECK(db.hasColumn("lookups", "b"));
+  db.executeAll({BatchStatement{BatchStatement::Kind::Sql, "ALTER TABLE lookups ADD COLUMN c INTEGER", nullptr}});
+  CHECK(db.hasColumn("lookups", "c"));
+
+  if (!database.isMysql()) {  // DDL inside a transaction, undone by its rollback
+    db.begin();
+    db.execute("ALTER TABLE lookups ADD COLUMN d INTEGER");
+    CHECK(db.hasColumn("lookups", "d"));
+    db.rollback();
+    CHECK_FALSE(db.hasColumn("lookups", "d"));
+  }
+
+  // Another session's change shows once this connection has sent anything.
+  CHECK_FALSE(db.hasColumn("lookups", "e"));
+  database.connect()->execute("ALTER TABLE lookups ADD COLUMN e INTEGER");
+  db.query("SELECT 1", {});
+  CHECK(db.hasColumn("lookups", "e"));
+  database.connect()->execute("DROP TABLE lookups");
+  db.query("SELECT 1", {});
+  CHECK_FALSE(db.hasTable("lookups"));
+  CHECK_FALSE(db.hasColumn("lookups", "a"));
+
+  if (database.isPostgres()) {  // a table without columns still exists
+    db.execute("CREATE TABLE no_columns ()");
+    CHECK(db.hasTable("no_columns"));
+    CHECK_FALSE(db.hasColumn("no_columns", "a"));
+  }
+  if (database.isMysql()) {  // column names compare without case there
+    db.execute("CREATE TABLE cased (Mixed INTEGER)");
+    CHECK(db.hasColumn("cased", "mixed"));
+    CHECK(db.hasColumn("cased", "MIXED"));
+  }
+}
