@@ -10,7 +10,6 @@
 #include <mysql.h>
 
 #include <algorithm>
-#include <cctype>
 #include <thread>
 
 namespace jsorm::mysql {
@@ -78,7 +77,6 @@ MysqlConnection::MysqlConnection(Settings settings)
 MysqlConnection::~MysqlConnection() = default;
 
 ResultSet MysqlConnection::run(std::string_view sql) {
-  columns_.forget();
   if (leaseLock_ && leaseLock_->lost()) {
     throw ConnectionError(fmt::format("lost the migration lease on {} to another runner (this one stalled longer than "
                                       "the lease); stopping: rerun to resume from the journal",
@@ -167,33 +165,18 @@ void MysqlConnection::unlockMigrations(const std::string& key) {
   execute("DO RELEASE_LOCK(?)", {advisoryKey(key)});
 }
 
-// One round trip answers hasTable and every hasColumn of the same table after it.
-const TableColumnsMemo::Columns& MysqlConnection::columnsOf(const std::string& table) {
-  if (const auto* known = columns_.find(table)) return *known;
-  const auto rows = query("SELECT c.column_name FROM information_schema.tables t LEFT JOIN information_schema.columns c "
-                          "ON c.table_schema = t.table_schema AND c.table_name = t.table_name "
-                          "WHERE t.table_schema = DATABASE() AND t.table_name = ? AND t.table_type = 'BASE TABLE'",
-                          {table})
-                        .rows;
-  if (rows.empty()) return columns_.remember(table, std::nullopt);
-  std::vector<std::string> names;
-  for (const auto& row : rows) {
-    if (const auto* name = std::get_if<std::string>(&row.at(0))) names.push_back(*name);
-  }
-  return columns_.remember(table, std::move(names));
+bool MysqlConnection::hasTable(const std::string& table) {
+  return !query("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ? AND "
+                "table_type = 'BASE TABLE'",
+                {table})
+              .rows.empty();
 }
 
-bool MysqlConnection::hasTable(const std::string& table) { return columnsOf(table).has_value(); }
-
-// Column names compare without case in MySQL and MariaDB, as information_schema does.
 bool MysqlConnection::hasColumn(const std::string& table, const std::string& column) {
-  const auto& columns = columnsOf(table);
-  const auto same = [&](const std::string& name) {
-    return std::equal(name.begin(), name.end(), column.begin(), column.end(),
-                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                                  std::tolower(static_cast<unsigned char>(b)); });
-  };
-  return columns && std::any_of(columns->begin(), columns->end(), same);
+  return !query("SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND "
+                "column_name = ?",
+                {table, column})
+              .rows.empty();
 }
 
 std::vector<std::string> MysqlConnection::tables() {

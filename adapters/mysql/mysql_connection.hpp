@@ -5,7 +5,6 @@
 
 #include <jsorm/adapter.hpp>
 #include <jsorm/lease_lock.hpp>
-#include <jsorm/table_columns_memo.hpp>
 
 #include <memory>
 #include <string>
@@ -58,7 +57,6 @@ class MysqlConnection final : public Connection {
   /// Sends `sql` (one or several statements) and returns the last result set it produced.
   ResultSet run(std::string_view sql);
   std::string advisoryKey(const std::string& key) const;
-  const TableColumnsMemo::Columns& columnsOf(const std::string& table);
 
   Settings settings_;
   ServerAddress address_;
@@ -68,7 +66,6 @@ class MysqlConnection final : public Connection {
   LockKind lockKind_ = LockKind::Automatic;
   std::chrono::milliseconds lease_{30'000};
   std::unique_ptr<LeaseLock> leaseLock_;
-  TableColumnsMemo columns_;
 };
 
 }  // namespace jsorm::mysql

@@ -120,7 +120,6 @@ void PgConnection::abandonCopy() {
 }
 
 PgConnection::Result PgConnection::run(std::string_view sql, const std::vector<Value>* params) {
-  columns_.forget();
   const std::string text(sql);
   if (!params) return checked(PQexec(conn_.get(), text.c_str()), sql);
   const Params bound(*params);
@@ -194,30 +193,20 @@ void PgConnection::unlockMigrations(const std::string& key) {
 
 // pg_catalog rather than information_schema: the latter hides tables the user has no
 // privilege on, which would make the runner try to create a tracking table that exists.
-// One round trip answers hasTable and every hasColumn of the same table after it; the
-// LEFT JOIN keeps a table without columns (a row with a NULL name).
-const TableColumnsMemo::Columns& PgConnection::columnsOf(const std::string& table) {
-  if (const auto* known = columns_.find(table)) return *known;
-  const auto rows = query("SELECT a.attname::text FROM pg_catalog.pg_class c "
-                          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                          "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
-                          "AND NOT a.attisdropped "
-                          "WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind IN ('r', 'p')",
-                          {table})
-                        .rows;
-  if (rows.empty()) return columns_.remember(table, std::nullopt);
-  std::vector<std::string> names;
-  for (const auto& row : rows) {
-    if (const auto* name = std::get_if<std::string>(&row.at(0))) names.push_back(*name);
-  }
-  return columns_.remember(table, std::move(names));
+bool PgConnection::hasTable(const std::string& table) {
+  return !query("SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind IN ('r', 'p')",
+                {table})
+              .rows.empty();
 }
 
-bool PgConnection::hasTable(const std::string& table) { return columnsOf(table).has_value(); }
-
 bool PgConnection::hasColumn(const std::string& table, const std::string& column) {
-  const auto& columns = columnsOf(table);
-  return columns && std::find(columns->begin(), columns->end(), column) != columns->end();
+  return !query("SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind IN ('r', 'p') "
+                "AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
+                {table, column})
+              .rows.empty();
 }
 
 std::vector<std::string> PgConnection::tables() {

@@ -2,7 +2,6 @@
 // A jsorm::Connection over one libpq connection.
 
 #include <jsorm/adapter.hpp>
-#include <jsorm/table_columns_memo.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -60,12 +59,10 @@ class PgConnection final : public Connection {
   void pipeline(const std::vector<BatchStatement>& statements, std::size_t from, std::size_t to);
   void enterSchema(const std::string& schema, bool readOnly);
   std::int64_t lockKey(const std::string& key) const;
-  const TableColumnsMemo::Columns& columnsOf(const std::string& table);
 
   std::string target_;
   std::string schema_;  ///< from schema=, or empty: the migration lock is per schema
   std::unique_ptr<pg_conn, ConnCloser> conn_;
-  TableColumnsMemo columns_;
 };
 
 }  // namespace jsorm::pg

@@ -72,7 +72,6 @@ void PgConnection::runAlone(const std::vector<BatchStatement>& statements, std::
 }
 
 void PgConnection::pipeline(const std::vector<BatchStatement>& statements, std::size_t from, std::size_t to) {
-  columns_.forget();
   PGconn* conn = conn_.get();
   if (PQenterPipelineMode(conn) != 1) throwStatementFailure(conn, nullptr, statements[from].sql, target_);
   // Leaves pipeline mode however this ends; it only fails with answers still

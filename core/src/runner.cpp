@@ -222,10 +222,10 @@ void Runner::runBound(const std::string& sql, const std::vector<Value>& params) 
 
 std::vector<AppliedMigration> Runner::readApplied() {
   if (!connection_.hasTable(source_.migrationTable)) return {};
-  // On a dry run the columns ensureTrackingTable() would add are still missing.
-  const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable,
-                                       detail::TrackingTable::presentIn(connection_, source_.migrationTable));
-  return detail::TrackingTable::parse(connection_.query(tracking.selectSql()));
+  // One statement, whichever extra columns the table has: on a dry run, or for a table
+  // another tool made, those ensureTrackingTable() would add are still missing.
+  const detail::TrackingTable tracking(connection_.dialect(), source_.migrationTable);
+  return tracking.parse(connection_.query(tracking.selectSql()));
 }
 
 // A failed statement as the one line the CLI prints: the migration, the step, the
@@ -674,12 +674,12 @@ std::vector<MigrationStatus> Runner::repair() {
 
 std::vector<MigrationStatus> Runner::status() { return statusOf(readApplied(), readJournal()); }
 
-std::vector<MigrationStatus> Runner::statusOf(const std::vector<AppliedMigration>& applied, const Journal& journal) {
+std::vector<MigrationStatus> Runner::statusOf(std::vector<AppliedMigration> applied, const Journal& journal) {
   // Hashed views of names the rows and the source own: status of 10,000 spent more in
   // ordered maps of string copies than in comparing the checksums.
-  std::unordered_map<std::string_view, const AppliedMigration*> byName;
+  std::unordered_map<std::string_view, AppliedMigration*> byName;
   byName.reserve(applied.size());
-  for (const auto& row : applied) byName[row.name] = &row;
+  for (auto& row : applied) byName[row.name] = &row;
 
   std::vector<MigrationStatus> statuses;
   statuses.reserve(source_.migrations.size());
@@ -690,9 +690,13 @@ std::vector<MigrationStatus> Runner::statusOf(const std::vector<AppliedMigration
     inSource.insert(migration.name);
     MigrationStatus status{migration.name, MigrationState::Pending, std::nullopt};
     if (auto found = byName.find(migration.name); found != byName.end()) {
-      status.applied = *found->second;
-      const bool changed = !found->second->checksum.empty() && found->second->checksum != checksumAt(i);
+      AppliedMigration& row = *found->second;
+      const bool changed = !row.checksum.empty() && row.checksum != checksumAt(i);
       status.state = changed ? MigrationState::Changed : MigrationState::Applied;
+      // Each row matches one migration at most (source names are unique). Its name stays:
+      // byName's key views it, and the loop for missing rows below reads it.
+      status.applied = AppliedMigration{row.id, row.name, row.batch, std::move(row.appliedAt), std::move(row.checksum),
+                                        row.executionMs};
     } else if (auto partial = journal.find(migration.name); partial != journal.end()) {
       status.state = MigrationState::Partial;
       const Steps steps = upSteps(migration);

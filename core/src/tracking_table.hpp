@@ -34,7 +34,7 @@ struct ExtraColumns {
 
 class TrackingTable {
  public:
-  TrackingTable(const Dialect& dialect, std::string table, ExtraColumns present = {});
+  TrackingTable(const Dialect& dialect, std::string table);
   /// The extra columns `table`, which must exist, has.
   static ExtraColumns presentIn(Connection& connection, const std::string& table);
 
@@ -47,12 +47,13 @@ class TrackingTable {
   const std::string& deleteSql() const noexcept { return delete_; }
   const std::string& updateChecksumSql() const noexcept { return updateChecksum_; }
 
-  static std::vector<AppliedMigration> parse(const ResultSet& rows);
+  /// The rows of selectSql(), whichever extra columns the table has. Takes them so that
+  /// their strings move into the result instead of being copied.
+  std::vector<AppliedMigration> parse(ResultSet rows) const;
 
  private:
   const Dialect& dialect_;
   std::string table_;
-  ExtraColumns present_;
   std::string select_;
   std::string insert_;
   std::string delete_;

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -71,14 +72,26 @@ class FakeConnection final : public Connection {
 
   ResultSet query(std::string_view sql, const std::vector<Value>&) override {
     log.emplace_back(sql);
+    // The table's own columns (`tracked.*`: an extra column only when it exists), then
+    // applied_at as text.
     ResultSet result;
-    result.columns = {"id", "name", "batch", "applied_at", "checksum", "execution_ms"};
+    const bool checksum = trackingColumns.count("checksum") > 0;
+    const bool executionMs = trackingColumns.count("execution_ms") > 0;
+    result.columns = {"id", "name", "batch", "applied_at"};
+    if (checksum) result.columns.emplace_back("checksum");
+    if (executionMs) result.columns.emplace_back("execution_ms");
+    result.columns.emplace_back("CAST(tracked.\"applied_at\" AS TEXT)");
     for (const Row& r : rows) {
       // PostgreSQL adapters may hand integers back as text; the runner must read both.
       const Value id = cellsAsText ? Value(std::to_string(r.id)) : Value(r.id);
       const Value batch = cellsAsText ? Value(std::to_string(r.batch)) : Value(r.batch);
-      result.rows.push_back({id, r.name, batch, std::string("2024-01-02 03:04:05"), r.checksum, std::monostate{}});
+      std::vector<Value> cells{id, r.name, batch, std::int64_t{20240102}};
+      if (checksum) cells.emplace_back(r.checksum);
+      if (executionMs) cells.emplace_back(std::monostate{});
+      cells.emplace_back(std::string("2024-01-02 03:04:05"));
+      result.rows.push_back(std::move(cells));
     }
+    if (reshape) reshape(result);
     return result;
   }
 
@@ -123,6 +136,7 @@ class FakeConnection final : public Connection {
   std::vector<std::string> tableList;  ///< what tables() reports
   std::string failOn;             ///< a statement containing this throws SqlError
   bool cellsAsText = false;
+  std::function<void(ResultSet&)> reshape;  ///< changes what the tracking table read returns
 
  private:
   void failIfAsked(std::string_view sql) const {
@@ -164,8 +178,8 @@ MigrationSource sourceOf(std::vector<Migration> migrations) {
 const std::string kInsert =
     "INSERT INTO \"jsorm_migrations\" (\"name\", \"batch\", \"checksum\", \"execution_ms\") VALUES (?1, ?2, ?3, ?4)";
 const std::string kSelect =
-    "SELECT \"id\", \"name\", \"batch\", CAST(\"applied_at\" AS TEXT), \"checksum\", \"execution_ms\" FROM "
-    "\"jsorm_migrations\" ORDER BY \"id\"";
+    "SELECT tracked.*, CAST(tracked.\"applied_at\" AS TEXT) FROM \"jsorm_migrations\" tracked ORDER BY "
+    "tracked.\"id\"";
 const std::string kDelete = "DELETE FROM \"jsorm_migrations\" WHERE \"name\" = ?1";
 const std::string kUpdateChecksum = "UPDATE \"jsorm_migrations\" SET \"checksum\" = ?1 WHERE \"name\" = ?2";
 }  // namespace
@@ -433,6 +447,36 @@ TEST_CASE("the runner adds checksum and execution_ms to a tracking table made by
   CHECK_FALSE(db.ran(sqliteDialect().createTrackingTable("jsorm_migrations")));
   CHECK(db.ran("ALTER TABLE \"jsorm_migrations\" ADD COLUMN \"checksum\" TEXT"));
   CHECK(db.ran("ALTER TABLE \"jsorm_migrations\" ADD COLUMN \"execution_ms\" INTEGER"));
+}
+
+TEST_CASE("the tracking table is read by column name, without case, in one statement") {
+  FakeConnection db(sqliteDialect());
+  db.trackingExists = true;
+  db.trackingColumns = {"id", "name", "batch", "applied_at"};
+  db.rows.push_back({1, "m1", 3, ""});
+  // A table another tool made, with upper-case names and its columns in another order.
+  db.reshape = [](ResultSet& result) {
+    result.columns = {"BATCH", "Applied_At", "NAME", "Id", "applied_at_text"};
+    for (auto& row : result.rows) row = {row[2], row[3], row[1], row[0], row[4]};
+  };
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a")});
+  Runner runner(db, source);
+  const auto statuses = runner.status();
+  REQUIRE(statuses.size() == 1);
+  REQUIRE(statuses[0].applied);
+  CHECK(statuses[0].applied->id == 1);
+  CHECK(statuses[0].applied->batch == 3);
+  CHECK(statuses[0].applied->appliedAt == "2024-01-02 03:04:05");
+  CHECK(statuses[0].applied->checksum.empty());
+  CHECK(statuses[0].state == MigrationState::Applied);
+  CHECK(db.log == std::vector<std::string>{kSelect});
+
+  db.reshape = [](ResultSet& result) {
+    result.columns = {"id", "name", "applied_at", "applied_at_text"};
+    for (auto& row : result.rows) row = {row[0], row[1], row[3], row[4]};
+  };
+  CHECK_THROWS_WITH(runner.status(), "the tracking table 'jsorm_migrations' has no column 'batch', so no jsorm made it; "
+                                     "set the source's migrationTable to the table jsorm tracks migrations in");
 }
 
 TEST_CASE("the runner uses the source's migrationTable for the lock and the tracking SQL") {

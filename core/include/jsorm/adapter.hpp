@@ -85,9 +85,6 @@ class JSORM_API Connection {
   virtual void lockMigrations(const std::string& key, std::chrono::milliseconds timeout) = 0;
   virtual void unlockMigrations(const std::string& key) = 0;
 
-  /// Lookups of one table in a row, with nothing else sent in between, may share one read
-  /// of the catalog (TableColumnsMemo): another session's change shows from the next
-  /// lookup after this connection has sent any statement.
   virtual bool hasTable(const std::string& table) = 0;
   virtual bool hasColumn(const std::string& table, const std::string& column) = 0;
   /// Every user table of the database or schema.

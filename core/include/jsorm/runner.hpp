@@ -153,7 +153,8 @@ class JSORM_API Runner {
   const std::string& checksumAt(std::size_t index) const { return validated_.checksums[index]; }
   RunResult rollBack(const std::vector<AppliedMigration>& newestFirst);
   using Journal = std::map<std::string, detail::MigrationJournal>;
-  std::vector<MigrationStatus> statusOf(const std::vector<AppliedMigration>& applied, const Journal& journal);
+  /// Takes the rows so that each matched row's strings move into its status.
+  std::vector<MigrationStatus> statusOf(std::vector<AppliedMigration> applied, const Journal& journal);
   void refuseAlteredHistory(const std::vector<AppliedMigration>& applied, const Journal& journal);
   /// Throws when a changed migration (`'name'` each) builds tables from live models.
   void refuseChangedLiveModels(const std::vector<std::string>& changed);
