@@ -23,6 +23,13 @@ Step& Step::operator=(const Step& other) = default;
 Step& Step::operator=(Step&& other) noexcept = default;
 Step::~Step() = default;
 
+Steps::Steps(std::initializer_list<Step> steps) : std::vector<Step>(steps) {}
+Steps::Steps(const Steps& other) = default;
+Steps::Steps(Steps&& other) noexcept = default;
+Steps& Steps::operator=(const Steps& other) = default;
+Steps& Steps::operator=(Steps&& other) noexcept = default;
+Steps::~Steps() = default;
+
 std::string Step::describe() const {
   return std::visit(
       Overloaded{

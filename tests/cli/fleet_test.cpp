@@ -269,7 +269,14 @@ TEST_CASE("a fleet with --canary 3: a migration failing on a canary leaves every
   CHECK(r.exitCode == 7);
   const Json report = reportOf(r);
   CHECK(report["canaryFailed"] == true);
-  CHECK(report["totals"] == Json{{"ok", 0}, {"failed", 3}, {"skipped", 7}, {"notCurrent", 0}, {"total", 10}});
+  // All three canaries start at once, but one that a busy machine starts only after the
+  // first failure is skipped rather than run: at least one fails, none succeeds.
+  const Json& totals = report["totals"];
+  CHECK(totals["ok"] == 0);
+  CHECK(totals["notCurrent"] == 0);
+  CHECK(totals["total"] == 10);
+  CHECK(totals["failed"].get<int>() >= 1);
+  CHECK(totals["failed"].get<int>() + totals["skipped"].get<int>() == 10);
   for (int i = 3; i < 10; ++i) CHECK_FALSE(std::filesystem::exists(f.sqlite(i)));
 
   // Healthy canaries let the rest run.

@@ -5,6 +5,7 @@
 #include <jsorm/model.hpp>
 
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <variant>
@@ -101,8 +102,7 @@ struct AlterColumn {
 };
 }  // namespace step
 
-class Step;
-using Steps = std::vector<Step>;
+class Steps;
 
 /// One operation of a migration.
 class JSORM_API Step {
@@ -135,6 +135,23 @@ class JSORM_API Step {
 
  private:
   Operation op_;
+};
+
+/// A migration's steps: a std::vector<Step> in all but name. A class only so that building
+/// one from a braced list, `Steps{t.createTable(...), ...}`, is a call into core: expanded
+/// inline in every migration function, the list's copy loop and its clean-up were a
+/// quarter of a 1000-migration module's compile time at -O2.
+class JSORM_API Steps : public std::vector<Step> {
+ public:
+  using std::vector<Step>::vector;
+  Steps() noexcept = default;
+  Steps(std::initializer_list<Step> steps);
+  Steps(std::vector<Step> steps) noexcept : std::vector<Step>(std::move(steps)) {}
+  Steps(const Steps& other);
+  Steps(Steps&& other) noexcept;
+  Steps& operator=(const Steps& other);
+  Steps& operator=(Steps&& other) noexcept;
+  ~Steps();
 };
 
 /// A raw statement that cannot be rolled back automatically.
