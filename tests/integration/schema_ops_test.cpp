@@ -240,8 +240,9 @@ TEST_CASE("a renamed table leaves no name behind for a new table of the old name
   CHECK(scratch.tables().size() == (scratch.isMysql() ? 2u : 1u));
 }
 
-// PostgreSQL and MySQL answer a run of lookups of one table from one catalog read: every
-// statement, batch, transaction end and other session's change must still show.
+// hasTable and hasColumn answer from the catalog as it is at the call: after this
+// connection's statements, a batch, a rolled-back transaction, and another session's change
+// that this connection never heard of (a long-lived connection checking on a CLI run).
 TEST_CASE("catalog lookups follow every change the connection makes") {
   TestDatabase database;
   Connection& db = database.db();
@@ -267,13 +268,10 @@ TEST_CASE("catalog lookups follow every change the connection makes") {
     CHECK_FALSE(db.hasColumn("lookups", "d"));
   }
 
-  // Another session's change shows once this connection has sent anything.
   CHECK_FALSE(db.hasColumn("lookups", "e"));
   database.connect()->execute("ALTER TABLE lookups ADD COLUMN e INTEGER");
-  db.query("SELECT 1", {});
   CHECK(db.hasColumn("lookups", "e"));
   database.connect()->execute("DROP TABLE lookups");
-  db.query("SELECT 1", {});
   CHECK_FALSE(db.hasTable("lookups"));
   CHECK_FALSE(db.hasColumn("lookups", "a"));
 
