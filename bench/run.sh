@@ -51,7 +51,7 @@
 #             log (bench/make_sql_mariadb.sh): the same statements, journal and tracking rows
 #             included, so the ratio is jsorm's cost over the client's for identical round trips.
 #   sqlite    jsorm migrate on a new SQLite file                  [sqlite3 FILE < sqlite_N.sql]
-#   compile   c++ of the generated N-migration module as built (-O0) and at -O2, /usr/bin/time -v
+#   compile   c++ of the generated N-migration module as built (-Og) and at -O2, /usr/bin/time -v
 #   generate  jsorm migrate:generate of S models x C columns against the snapshot of the same
 #             models before every tenth table gained a column, for each size S (no lower
 #             bound: absolute target 0.3 s and 50 MB at S = 2000, growing linearly)

@@ -675,28 +675,38 @@ std::vector<MigrationStatus> Runner::repair() {
 std::vector<MigrationStatus> Runner::status() { return statusOf(readApplied(), readJournal()); }
 
 std::vector<MigrationStatus> Runner::statusOf(std::vector<AppliedMigration> applied, const Journal& journal) {
-  // Hashed views of names the rows and the source own: status of 10,000 spent more in
-  // ordered maps of string copies than in comparing the checksums.
+  const std::vector<Migration>& migrations = source_.migrations;
+  // rowOf[i]: the tracking row of migrations[i], or null. Almost always the table holds the
+  // source's first migrations in source order, and position alone pairs them: hashing every
+  // name was most of a 10,000-row status. Otherwise names are looked up (of two rows with
+  // one name, the later one counts).
+  std::vector<AppliedMigration*> rowOf(migrations.size(), nullptr);
+  const bool inOrder = applied.size() <= migrations.size() &&
+                       std::equal(applied.begin(), applied.end(), migrations.begin(),
+                                  [](const AppliedMigration& row, const Migration& m) { return row.name == m.name; });
   std::unordered_map<std::string_view, AppliedMigration*> byName;
-  byName.reserve(applied.size());
-  for (auto& row : applied) byName[row.name] = &row;
+  if (inOrder) {
+    for (std::size_t i = 0; i < applied.size(); ++i) rowOf[i] = &applied[i];
+  } else {
+    byName.reserve(applied.size());
+    for (auto& row : applied) byName[row.name] = &row;
+    for (std::size_t i = 0; i < migrations.size(); ++i) {
+      if (auto found = byName.find(migrations[i].name); found != byName.end()) rowOf[i] = found->second;
+    }
+  }
 
   std::vector<MigrationStatus> statuses;
-  statuses.reserve(source_.migrations.size());
-  std::unordered_set<std::string_view> inSource;
-  inSource.reserve(source_.migrations.size());
-  for (std::size_t i = 0; i < source_.migrations.size(); ++i) {
-    const Migration& migration = source_.migrations[i];
-    inSource.insert(migration.name);
+  statuses.reserve(migrations.size());
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    const Migration& migration = migrations[i];
     MigrationStatus status{migration.name, MigrationState::Pending, std::nullopt};
-    if (auto found = byName.find(migration.name); found != byName.end()) {
-      AppliedMigration& row = *found->second;
-      const bool changed = !row.checksum.empty() && row.checksum != checksumAt(i);
+    if (AppliedMigration* row = rowOf[i]) {
+      const bool changed = !row->checksum.empty() && row->checksum != checksumAt(i);
       status.state = changed ? MigrationState::Changed : MigrationState::Applied;
-      // Each row matches one migration at most (source names are unique). Its name stays:
-      // byName's key views it, and the loop for missing rows below reads it.
-      status.applied = AppliedMigration{row.id, row.name, row.batch, std::move(row.appliedAt), std::move(row.checksum),
-                                        row.executionMs};
+      // Each row matches one migration at most (source names are unique). Out of order, its
+      // name stays: byName's key views it, and the loop for missing rows below reads it.
+      status.applied = AppliedMigration{row->id, inOrder ? std::move(row->name) : row->name, row->batch,
+                                        std::move(row->appliedAt), std::move(row->checksum), row->executionMs};
     } else if (auto partial = journal.find(migration.name); partial != journal.end()) {
       status.state = MigrationState::Partial;
       const Steps steps = upSteps(migration);
@@ -711,6 +721,11 @@ std::vector<MigrationStatus> Runner::statusOf(std::vector<AppliedMigration> appl
     }
     statuses.push_back(std::move(status));
   }
+  // In order, every row is the source's, so only a journal can name what the source lacks.
+  if (inOrder && journal.empty()) return statuses;
+  std::unordered_set<std::string_view> inSource;
+  inSource.reserve(migrations.size());
+  for (const auto& migration : migrations) inSource.insert(migration.name);
   for (const auto& [name, entry] : journal) {
     if (!inSource.count(name) && !byName.count(name)) {
       MigrationStatus status{name, MigrationState::Partial, std::nullopt};
@@ -718,6 +733,7 @@ std::vector<MigrationStatus> Runner::statusOf(std::vector<AppliedMigration> appl
       statuses.push_back(std::move(status));
     }
   }
+  if (inOrder) return statuses;
   for (const auto& row : applied) {
     if (!inSource.count(row.name)) statuses.push_back({row.name, MigrationState::Missing, row});
   }

@@ -581,6 +581,58 @@ TEST_CASE("status lists applied, changed, pending and then missing migrations") 
   CHECK_FALSE(statuses[0].applied->executionMs.has_value());
 }
 
+// Rows in source order are paired by position, others by name: both must give each
+// migration its own row, whole.
+TEST_CASE("status pairs each migration with its own row whether the table is in source order or not") {
+  const MigrationSource source = sourceOf({createTableMigration("m1", "a"), createTableMigration("m2", "b"),
+                                           createTableMigration("m3", "c")});
+  auto expectPaired = [&](const std::vector<MigrationStatus>& statuses) {
+    REQUIRE(statuses.size() == 3);
+    for (std::size_t i = 0; i < 2; ++i) {
+      INFO(statuses[i].name);
+      REQUIRE(statuses[i].applied.has_value());
+      CHECK(statuses[i].applied->name == statuses[i].name);
+      CHECK(statuses[i].applied->appliedAt == "2024-01-02 03:04:05");
+    }
+    CHECK(statuses[0].name == "m1");
+    CHECK(statuses[0].state == MigrationState::Applied);
+    CHECK(statuses[0].applied->batch == 1);
+    CHECK(statuses[0].applied->checksum == checksum(source.migrations[0]));
+    CHECK(statuses[1].name == "m2");
+    CHECK(statuses[1].state == MigrationState::Changed);
+    CHECK(statuses[1].applied->batch == 2);
+    CHECK(statuses[1].applied->checksum == "0000000000000000");
+    CHECK(statuses[2].name == "m3");
+    CHECK(statuses[2].state == MigrationState::Pending);
+    CHECK_FALSE(statuses[2].applied.has_value());
+  };
+  SECTION("in source order") {
+    FakeConnection db(sqliteDialect());
+    db.addRow("m1", 1, checksum(source.migrations[0]));
+    db.addRow("m2", 2, "0000000000000000");
+    Runner runner(db, source);
+    expectPaired(runner.status());
+  }
+  SECTION("out of source order") {
+    FakeConnection db(sqliteDialect());
+    db.addRow("m2", 2, "0000000000000000");
+    db.addRow("m1", 1, checksum(source.migrations[0]));
+    Runner runner(db, source);
+    expectPaired(runner.status());
+  }
+  SECTION("a later migration applied before an earlier one") {
+    FakeConnection db(sqliteDialect());
+    db.addRow("m1", 1, checksum(source.migrations[0]));
+    db.addRow("m3", 1, checksum(source.migrations[2]));
+    Runner runner(db, source);
+    const auto statuses = runner.status();
+    REQUIRE(statuses.size() == 3);
+    CHECK(statuses[1].state == MigrationState::Pending);
+    CHECK(statuses[2].state == MigrationState::Applied);
+    REQUIRE(statuses[2].applied.has_value());
+    CHECK(statuses[2].applied->name == "m3");
+  }
+}
 TEST_CASE("status without a tracking table reports every migration pending and creates nothing") {
   FakeConnection db(sqliteDialect());
   const MigrationSource source = sourceOf({createTableMigration("m1", "a")});

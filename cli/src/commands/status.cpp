@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <string_view>
 #include <vector>
 
 namespace jsorm::cli {
@@ -75,28 +76,48 @@ int runStatus(Invocation& invocation) {
   };
   std::size_t stateWidth = 8;
   for (const auto& s : statuses) stateWidth = std::max(stateWidth, stateText(s).size());
+  // Every row of one state shows the same padded, painted cell: made once per state, not
+  // once per row (only a partial one says how far it got).
+  auto paintedState = [&](const MigrationStatus& s) {
+    const std::string state = fmt::format("{:<{}}", stateText(s), stateWidth);
+    return s.state == MigrationState::Applied   ? out.green(state)
+           : s.state == MigrationState::Pending ? out.yellow(state)
+                                                : out.red(state);
+  };
+  std::map<std::string, std::string> cellOf;
   // One write for the whole table: a line-by-line flush costs a system call per migration.
-  // Each row is formatted straight into it; a string per cell cost 10,000-row tables more
-  // than reading them.
-  std::string table = out.bold(
-      fmt::format("{}  {:<{}}  {:>5}  {}", padRight("Migration", width), "State", stateWidth, "Batch", "Applied at"));
-  table.reserve(table.size() + statuses.size() * (width + stateWidth + 40));
-  auto into = std::back_inserter(table);
+  // Each row is formatted straight into one buffer; a string per cell cost 10,000-row
+  // tables more than reading them.
+  fmt::memory_buffer buffer;
+  auto add = [&buffer](std::string_view text) { buffer.append(text.data(), text.data() + text.size()); };
+  add(out.bold(fmt::format("{}  {:<{}}  {:>5}  {}", padRight("Migration", width), "State", stateWidth, "Batch",
+                           "Applied at")));
+  buffer.reserve(buffer.size() + statuses.size() * (width + stateWidth + 40));
+  auto into = std::back_inserter(buffer);
   for (std::size_t i = 0; i < statuses.size(); ++i) {
     const MigrationStatus& s = statuses[i];
-    const std::string state = fmt::format("{:<{}}", stateText(s), stateWidth);
-    const std::string painted = s.state == MigrationState::Applied   ? out.green(state)
-                                : s.state == MigrationState::Pending ? out.yellow(state)
-                                                                     : out.red(state);
-    table += '\n';
-    table += s.name;
-    table.append(width - nameWidths[i], ' ');
-    if (s.applied) {
-      fmt::format_to(into, "  {}  {:>5}  {}", painted, s.applied->batch, s.applied->appliedAt);
+    std::string partialCell;
+    const std::string* cell = &partialCell;
+    if (s.state == MigrationState::Partial) {
+      partialCell = paintedState(s);
     } else {
-      fmt::format_to(into, "  {}  {:>5}  ", painted, "");
+      const std::string name = stateName(s);
+      auto known = cellOf.find(name);
+      if (known == cellOf.end()) known = cellOf.emplace(name, paintedState(s)).first;
+      cell = &known->second;
+    }
+    buffer.push_back('\n');
+    add(s.name);
+    for (std::size_t pad = nameWidths[i]; pad < width; ++pad) buffer.push_back(' ');
+    add("  ");
+    add(*cell);
+    if (s.applied) {
+      fmt::format_to(into, "  {:>5}  {}", s.applied->batch, s.applied->appliedAt);
+    } else {
+      add("         ");
     }
   }
+  const std::string table = fmt::to_string(buffer);
   out.result(table);
   out.result(fmt::format("{} migrations on {}: {} applied, {} pending, {} changed, {} missing{}.", statuses.size(),
                          connection->target(), counts[MigrationState::Applied], counts[MigrationState::Pending],
