@@ -42,7 +42,9 @@
 #   migrate   jsorm migrate on a fresh PostgreSQL database       [psql -f pg_N.sql]
 #   rollback  jsorm db:rollback --force of all N                  [psql -f pg_rollback_N.sql]
 #   status    jsorm migrate:status, N applied                     [psql -c the tracking query]
-#   status_big jsorm migrate:status, M applied (absolute target)  [psql -c, for reference]
+#             and, in pairs of their own, [status_floor.c: a libpq program sending status's
+#             two statements, the table check included, and printing the rows]
+#   status_big jsorm migrate:status, M applied (absolute target)  [the same two]
 #   version   jsorm --version                                     [psql --version]
 #   mariadb_migrate   jsorm migrate on a fresh MariaDB database [mariadb < mariadb_N.sql]
 #   mariadb_rollback  jsorm db:rollback --force of all N        [mariadb < mariadb_rollback_N.sql]
@@ -243,6 +245,9 @@ if [[ -n $need_pg ]] || wants sqlite; then
   bench_psql -A -t "$admin_url" -c "SELECT 'fsync=' || current_setting('fsync') || ' synchronous_commit=' ||
     current_setting('synchronous_commit') || ' wal_sync_method=' || current_setting('wal_sync_method') ||
     ' shared_buffers=' || current_setting('shared_buffers')" | sed 's/^/postgres settings: /' >>"$out/machine.txt"
+  # status's second lower bound: a libpq client sending status's two statements
+  cc -O2 -o "$work/status_floor" "$here/status_floor.c" $(pkg-config --cflags --libs libpq) ||
+    bench_die "cannot compile bench/status_floor.c (libpq-dev, pkg-config)"
   log "deriving the baseline SQL from jsorm --dry-run (N=$n)"
   "$here/make_sql.sh" "$jsorm" "$module" "$n" "$work/sql" "$admin_url" >/dev/null
   url=$(url_for_db "$admin_url" bench)
@@ -274,9 +279,11 @@ if wants status; then
   "$jsorm" migrate "$module" benchSource --url "$url" --quiet
   pg_checkpoint "$url"
   status_jsorm() { quick pg_status_jsorm "$1" "$jsorm" migrate:status "$module" benchSource --url "$url"; }
+  status_jsorm_f() { quick pg_status_jsorm_f "$1" "$jsorm" migrate:status "$module" benchSource --url "$url"; }
   status_psql() { quick pg_status_psql "$1" "$PSQL" -X -q -A -t -c "$status_query" "$url"; }
-  status_jsorm 0; status_psql 0  # warm-up (recorded as rep 0, left out of the statistics)
-  for ((r = 1; r <= short_reps; r++)); do pair "$r" status_jsorm status_psql; done
+  status_floor() { quick pg_status_floor "$1" "$work/status_floor" "$url" jsorm_migrations; }
+  status_jsorm 0; status_psql 0; status_floor 0  # warm-up (rep 0, left out of the statistics)
+  for ((r = 1; r <= short_reps; r++)); do pair "$r" status_jsorm status_psql; pair "$r" status_floor status_jsorm_f; done
   timed pg_status_jsorm_rss 1 "$jsorm" migrate:status "$module" benchSource --url "$url"
   timed pg_status_jsorm_nocache 1 env JSORM_CACHE_DIR=off "$jsorm" migrate:status "$module" benchSource --url "$url"
 fi
@@ -294,8 +301,10 @@ if wants status_big; then
   log "status of $status_n on PostgreSQL: $short_reps pairs"
   big_jsorm() { quick pg_status_big_jsorm "$1" "$jsorm" migrate:status "$module_big" benchSource --url "$big_url"; }
   big_psql() { quick pg_status_big_psql "$1" "$PSQL" -X -q -A -t -c "$status_query" "$big_url"; }
-  big_jsorm 0; big_psql 0
-  for ((r = 1; r <= short_reps; r++)); do pair "$r" big_jsorm big_psql; done
+  big_jsorm_f() { quick pg_status_big_jsorm_f "$1" "$jsorm" migrate:status "$module_big" benchSource --url "$big_url"; }
+  big_floor() { quick pg_status_big_floor "$1" "$work/status_floor" "$big_url" jsorm_migrations; }
+  big_jsorm 0; big_psql 0; big_floor 0
+  for ((r = 1; r <= short_reps; r++)); do pair "$r" big_jsorm big_psql; pair "$r" big_floor big_jsorm_f; done
   timed pg_status_big_jsorm_rss 1 "$jsorm" migrate:status "$module_big" benchSource --url "$big_url"
   timed pg_status_big_jsorm_nocache 1 env JSORM_CACHE_DIR=off "$jsorm" migrate:status "$module_big" benchSource \
     --url "$big_url"
