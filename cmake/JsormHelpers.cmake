@@ -6,7 +6,7 @@ set(_JSORM_HELPERS_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
 # Schema modules are compiled at -Og whatever the build type: their code runs once per
 # command (building the migration steps), and -O2 costs about twice the compile time of
-# -O0 for little. -O0 is cheaper still to compile (a 1000-migration module: 7.0 s against
+# -Og for little. -O0 is cheaper still to compile (a 1000-migration module: 7.0 s against
 # 8.9 s) but leaves every std::string and std::function call of a source's loop out of
 # line: -Og made building a 10,000-migration source about three times faster (measured in
 # bench/). Set to "" to compile modules with the build type's flags.
